@@ -1,0 +1,3 @@
+from kubectl_kueue_argo.cli import main
+
+main()

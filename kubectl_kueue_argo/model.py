@@ -1,0 +1,60 @@
+"""Data passed between the layers: what was read (Snapshot) and what it means (Report)."""
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Tuple
+
+KUEUE_STATES = (
+    "NoPod", "Unmanaged", "AwaitingWorkload", "Pending", "Inadmissible",
+    "QuotaReserved", "Admitted", "Finished", "Evicted",
+)
+SEVERITIES = ("info", "warning", "error")
+
+
+@dataclass
+class Snapshot:
+    """Every object one command needs, as plain dicts, read once from a cluster or from files.
+
+    A field that is None was not readable (forbidden, not served, not in the files); the
+    reason is in `notes`. An empty list means "read, and there are none".
+    """
+
+    namespace: str
+    workflow: Optional[dict] = None
+    pods: List[dict] = field(default_factory=list)
+    workloads: Optional[List[dict]] = None
+    local_queues: Optional[List[dict]] = None
+    cluster_queues: Optional[List[dict]] = None
+    # (namespace, localQueue name) -> visibility items; a missing key means "unknown".
+    pending_workloads: Dict[Tuple[str, str], List[dict]] = field(default_factory=dict)
+    manager_config: Optional[dict] = None      # the parsed Kueue Configuration
+    namespace_labels: Optional[dict] = None
+    workflow_templates: List[dict] = field(default_factory=list)  # WorkflowTemplates and ClusterWorkflowTemplates
+    kueue_api_version: Optional[str] = None    # "kueue.x-k8s.io/v1beta2", ".../v1beta1", None: not installed
+    kueue_installed: Optional[bool] = None     # None: unknown (offline snapshot without Kueue objects)
+    notes: List[str] = field(default_factory=list)
+    source: str = "live"
+
+
+@dataclass
+class Finding:
+    code: str
+    severity: str
+    message: str
+    node_id: Optional[str] = None
+    template: Optional[str] = None
+    evidence: List[str] = field(default_factory=list)
+    remedy: Optional[str] = None
+
+    def as_dict(self):
+        return {
+            "code": self.code, "severity": self.severity, "nodeId": self.node_id,
+            "message": self.message, "evidence": list(self.evidence), "remedy": self.remedy,
+        }
+
+
+@dataclass
+class Position:
+    local_queue: Optional[int] = None
+    cluster_queue: Optional[int] = None
+
+    def as_dict(self):
+        return {"localQueue": self.local_queue, "clusterQueue": self.cluster_queue}
