@@ -14,7 +14,7 @@ class Snapshot:
     """Every object one command needs, as plain dicts, read once from a cluster or from files.
 
     A field that is None was not readable (forbidden, not served, not in the files); the
-    reason is in `notes`. An empty list means "read, and there are none".
+    reason is in `notes`. `manager_config` is the Kueue manager ConfigMap as read. An empty list means "read, and there are none".
     """
 
     namespace: str
@@ -25,12 +25,12 @@ class Snapshot:
     cluster_queues: Optional[List[dict]] = None
     # (namespace, localQueue name) -> visibility items; a missing key means "unknown".
     pending_workloads: Dict[Tuple[str, str], List[dict]] = field(default_factory=dict)
-    manager_config: Optional[dict] = None      # the parsed Kueue Configuration
+    manager_config: Optional[dict] = None
     namespace_labels: Optional[dict] = None
     workflow_templates: List[dict] = field(default_factory=list)  # WorkflowTemplates and ClusterWorkflowTemplates
     kueue_api_version: Optional[str] = None    # "kueue.x-k8s.io/v1beta2", ".../v1beta1", None: not installed
     kueue_installed: Optional[bool] = None     # None: unknown (offline snapshot without Kueue objects)
-    notes: List[str] = field(default_factory=list)
+    notes: List["Finding"] = field(default_factory=list)  # degraded reads, as info/warning findings
     source: str = "live"
 
 

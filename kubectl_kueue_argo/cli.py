@@ -1,0 +1,81 @@
+"""The `kubectl kueue-argo` command line: commands, and the one place errors become exit codes."""
+import os
+import sys
+
+import click
+
+from kubectl_kueue_argo import __version__
+from kubectl_kueue_argo.commands.options import common_options
+from kubectl_kueue_argo.commands.explain import explain_command
+from kubectl_kueue_argo.commands.status import status_command
+from kubectl_kueue_argo.errors import EXIT_ERROR, EXIT_USAGE, PluginError, UsageError
+from kubectl_kueue_argo.render.text import escape_terminal
+
+PROG_NAME = "kubectl kueue-argo"
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 110}
+
+
+@click.group(context_settings=CONTEXT_SETTINGS)
+@common_options
+@click.version_option(__version__, "--version", prog_name=PROG_NAME, message="%(prog)s %(version)s")
+def cli():
+    """See why Argo Workflow steps wait in Kueue, for which queue, behind whom, and which steps
+    Kueue will never manage. Read-only: it never writes to the cluster."""
+
+
+cli.add_command(status_command)
+cli.add_command(explain_command)
+
+
+def main(argv=None):
+    """Entry point: run the CLI and turn every failure into `error: ...` and an exit code."""
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        cli.main(args=args, prog_name=PROG_NAME, standalone_mode=False)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except click.exceptions.Abort:
+        sys.exit(130)
+    except click.ClickException as err:
+        _print_error(err.format_message(), f"See '{PROG_NAME} -h' for help and examples.")
+        sys.exit(EXIT_USAGE if isinstance(err, click.UsageError) else err.exit_code)
+    except PluginError as err:
+        _print_error(err.message, err.hint)
+        sys.exit(err.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except BrokenPipeError:
+        _silence_stdout()
+        sys.exit(0)
+    except Exception as err:  # never a traceback for users; KUEUE_ARGO_DEBUG=1 shows it
+        if os.environ.get("KUEUE_ARGO_DEBUG"):
+            raise
+        _print_error(f"internal error: {type(err).__name__}: {err}",
+                     "This is a bug in kubectl-kueue_argo; set KUEUE_ARGO_DEBUG=1 for details.")
+        sys.exit(EXIT_ERROR)
+    _flush_stdout()
+
+
+def _print_error(message, hint=None):
+    click.echo(f"error: {escape_terminal(message)}", err=True)
+    if hint:
+        click.echo(escape_terminal(hint), err=True)
+
+
+def _flush_stdout():
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+
+
+def _silence_stdout():
+    """After a closed pipe (`| head`), stop Python from complaining at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+__all__ = ["cli", "main", "UsageError"]

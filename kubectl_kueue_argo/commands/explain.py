@@ -1,0 +1,136 @@
+"""`explain`: why steps wait (a workflow), what Kueue will do (manifests), and the known limits."""
+import sys
+
+import click
+
+from kubectl_kueue_argo.commands.options import common_options, current_options, output_option
+from kubectl_kueue_argo.commands.session import Session
+from kubectl_kueue_argo.errors import EXIT_FINDINGS, ConfigError, UsageError
+from kubectl_kueue_argo.render.structured import dump
+from kubectl_kueue_argo.render.text import color_allowed
+
+EXPLAIN_EXAMPLES = """
+\b
+Examples:
+  # Why does each unfinished step of a running workflow wait, and what to do about it
+  kubectl kueue-argo explain my-wf -n ml-team
+\b
+  # Pre-flight check of a manifest before it is submitted (exit code 3 on errors: use it in CI)
+  kubectl kueue-argo explain -f workflow.yaml
+  cat workflow.yaml | kubectl kueue-argo explain -f - --offline -o json
+\b
+  # The limitations of running Argo under Kueue's pod integration, and how to set Kueue up
+  kubectl kueue-argo explain limitations
+  kubectl kueue-argo explain setup
+"""
+
+
+class ExplainGroup(click.Group):
+    """`explain WF` and `explain -f FILE` run the group itself; known words run subcommands."""
+
+    def parse_args(self, ctx, args):
+        if args and args[0] in self.commands:
+            return super().parse_args(ctx, args)
+        ctx.meta["kueue_argo.explain_target"] = True
+        return click.Command.parse_args(self, ctx, args)
+
+    def invoke(self, ctx):
+        if ctx.meta.get("kueue_argo.explain_target"):
+            return click.Command.invoke(self, ctx)
+        return super().invoke(ctx)
+
+    def format_usage(self, ctx, formatter):
+        formatter.write_usage(ctx.command_path, "[WORKFLOW | -f FILE... | limitations | setup] [OPTIONS]")
+
+
+@click.group("explain", cls=ExplainGroup, invoke_without_command=True, epilog=EXPLAIN_EXAMPLES,
+             short_help="Explain why steps wait, pre-flight check manifests, list limitations.")
+@click.argument("workflow", metavar="WORKFLOW", required=False)
+@click.option("-f", "--filename", "filenames", multiple=True, metavar="FILE",
+              help="Workflow, WorkflowTemplate, ClusterWorkflowTemplate or CronWorkflow manifest(s) to check: "
+                   "files, directories, or - for stdin (repeatable).")
+@click.option("--offline", is_flag=True, help="With -f: do not contact a cluster, even if a kubeconfig exists.")
+@click.option("--executor-cpu", metavar="QTY", help="With -f: cpu request of Argo's init/wait containers (default 10m).")
+@click.option("--executor-memory", metavar="QTY", help="With -f: memory request of Argo's init/wait containers (default 64Mi).")
+@output_option(["text", "json", "yaml"], "text")
+@common_options
+@click.pass_context
+def explain_command(ctx, workflow, filenames, offline, executor_cpu, executor_memory, output):
+    """Explain what Kueue does with an Argo workflow.
+
+    WORKFLOW: for every unfinished step of a running workflow, the cause of the wait in plain
+    language, the evidence (which object and field) and the remedy.
+
+    -f FILE: a pre-flight check of manifests: which pod runs each template, which queue it would
+    get, whether Kueue would manage it and what it would count, then the problems found.
+
+    Exit codes: 0 no error findings, 3 error findings, 1 failure to run, 2 usage error."""
+    if ctx.invoked_subcommand:
+        return
+    if filenames and workflow:
+        raise UsageError("give either a WORKFLOW or -f FILE, not both")
+    if not filenames and not workflow:
+        raise UsageError("explain needs a WORKFLOW name, -f FILE, or one of: limitations, setup")
+    session = Session(current_options(ctx))
+    color = color_allowed(click.get_text_stream("stdout"))
+    if filenames:
+        from kubectl_kueue_argo.commands.preflight import run_preflight
+
+        has_errors = run_preflight(session, filenames, offline=offline, output=output, color=color,
+                                   executor={"cpu": executor_cpu, "memory": executor_memory})
+    else:
+        has_errors = _explain_workflow(session, workflow, output=output, color=color)
+    if has_errors:
+        ctx.exit(EXIT_FINDINGS)
+
+
+def _explain_workflow(session, workflow, *, output, color):
+    from kubectl_kueue_argo.interpret.correlate import build_status_report
+    from kubectl_kueue_argo.interpret.diagnose import diagnose
+    from kubectl_kueue_argo.render.explain import diagnosis_document, render_diagnosis_text
+
+    snapshot = session.status_snapshot(workflow, with_cluster_config=True)
+    now = session.now()
+    diagnosis = diagnose(build_status_report(snapshot, now), snapshot, now)
+    if output in ("json", "yaml"):
+        click.echo(dump(diagnosis_document(diagnosis), output), nl=False)
+    else:
+        click.echo(render_diagnosis_text(diagnosis, color=color), nl=False)
+    return any(finding.severity == "error" for finding in diagnosis.all_findings())
+
+
+@explain_command.command("limitations", short_help="The limitations of Argo under Kueue's pod integration.")
+@output_option(["text", "json", "yaml"], "text")
+@click.pass_context
+def limitations_command(ctx, output):
+    """The limitations of running Argo Workflows under Kueue's plain-pod integration, as they
+    really are (checked against the Argo and Kueue sources), each with its evidence and what to do."""
+    from kubectl_kueue_argo.render.limitations import limitations_document, render_limitations_text
+
+    if output in ("json", "yaml"):
+        click.echo(dump(limitations_document(), output), nl=False)
+    else:
+        click.echo(render_limitations_text(color=color_allowed(click.get_text_stream("stdout"))), nl=False)
+
+
+@explain_command.command("setup", short_help="How to configure Kueue for Argo, and whether this cluster is.")
+@output_option(["text", "json", "yaml"], "text")
+@common_options
+@click.pass_context
+def setup_command(ctx, output):
+    """How to configure Kueue for Argo Workflows for the Kueue version in front of you: the `pod`
+    framework, podOptions (Kueue <= 0.14) or managedJobsNamespaceSelector (>= 0.15), and the
+    `default` LocalQueue pitfall. With a readable cluster it checks this cluster's configuration."""
+    from kubectl_kueue_argo.commands.setup import run_setup
+
+    session = Session(current_options(ctx))
+    has_errors = run_setup(session, output=output, color=color_allowed(click.get_text_stream("stdout")))
+    if has_errors:
+        ctx.exit(EXIT_FINDINGS)
+
+
+def stdin_text():
+    return sys.stdin.read()
+
+
+__all__ = ["explain_command", "ConfigError"]

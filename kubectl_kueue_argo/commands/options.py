@@ -1,0 +1,108 @@
+"""Options shared by every command, with kubectl's names and meanings."""
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from typing import Optional, Tuple
+
+import click
+
+from kubectl_kueue_argo.errors import UsageError
+from kubectl_kueue_argo.timeutil import parse_time, utc_now
+
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)")
+_UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
+_KEY = "kueue_argo.options"
+
+
+def parse_request_timeout(value):
+    """kubectl's --request-timeout: a bare number is seconds, else a Go duration; 0 means none."""
+    if value is None or value == "":
+        return None
+    text = str(value).strip()
+    if re.fullmatch(r"\d+", text):
+        seconds = float(text)
+    else:
+        parts = _DURATION_PART.findall(text)
+        if not parts or "".join(number + unit for number, unit in parts) != text:
+            raise UsageError(f'invalid --request-timeout "{value}": use a number of seconds or a duration like 30s, 1m')
+        seconds = sum(float(number) * _UNIT_SECONDS[unit] for number, unit in parts)
+    return seconds or None
+
+
+@dataclass
+class CommonOptions:
+    kubeconfig: Optional[str] = None
+    context: Optional[str] = None
+    cluster: Optional[str] = None
+    user: Optional[str] = None
+    namespace: Optional[str] = None
+    server: Optional[str] = None
+    token: Optional[str] = None
+    certificate_authority: Optional[str] = None
+    insecure_skip_tls_verify: bool = False
+    impersonate: Optional[str] = None
+    impersonate_groups: Tuple[str, ...] = ()
+    request_timeout: Optional[str] = None
+    verbose: int = 0
+    from_files: Tuple[str, ...] = field(default_factory=tuple)
+
+
+def _store(ctx, param, value):
+    if value is None or value == () or value is False or value == 0:
+        return value
+    options = ctx.find_root().meta.setdefault(_KEY, CommonOptions())
+    setattr(options, param.name, value)
+    return value
+
+
+def common_options(function):
+    """kubectl's connection flags plus --from-file and -v, accepted before or after the command."""
+    decorators = [
+        click.option("--kubeconfig", metavar="PATH", help="Path to the kubeconfig file to use."),
+        click.option("--context", metavar="NAME", help="The name of the kubeconfig context to use."),
+        click.option("--cluster", metavar="NAME", help="The name of the kubeconfig cluster to use."),
+        click.option("--user", metavar="NAME", help="The name of the kubeconfig user to use."),
+        click.option("-n", "--namespace", metavar="NS", help="The namespace (default: the context's namespace)."),
+        click.option("-s", "--server", metavar="URL", help="The address and port of the Kubernetes API server."),
+        click.option("--token", metavar="TOKEN", help="Bearer token for authentication to the API server."),
+        click.option("--certificate-authority", metavar="PATH", help="Path to a cert file for the certificate authority."),
+        click.option("--insecure-skip-tls-verify", is_flag=True, default=False,
+                     help="Do not check the server's certificate (insecure)."),
+        click.option("--as", "impersonate", metavar="USER", help="Username to impersonate for the operation."),
+        click.option("--as-group", "impersonate_groups", metavar="GROUP", multiple=True,
+                     help="Group to impersonate for the operation."),
+        click.option("--request-timeout", metavar="DURATION",
+                     help="How long to wait for each request, retries included (e.g. 10s, 1m). Default 30s."),
+        click.option("-v", "--verbose", count=True, help="Log each API request (method, path, status, time) to stderr."),
+        click.option("--from-file", "from_files", metavar="PATH", multiple=True,
+                     help="Read objects from YAML/JSON files or directories instead of a cluster (repeatable)."),
+    ]
+    for decorator in reversed(decorators):
+        function = decorator(function)
+    for param in function.__click_params__[-len(decorators):]:
+        param.callback = _store
+        param.expose_value = False
+    return function
+
+
+def current_options(ctx):
+    return ctx.find_root().meta.setdefault(_KEY, CommonOptions())
+
+
+def now_for(environ=None):
+    """The clock; KUEUE_ARGO_NOW pins it (tests, reproducible reports of snapshots)."""
+    environ = os.environ if environ is None else environ
+    pinned = parse_time(environ.get("KUEUE_ARGO_NOW"))
+    return pinned or utc_now()
+
+
+def output_option(choices, default):
+    return click.option("-o", "--output", type=click.Choice(choices), default=default, show_default=True,
+                        help="Output format.")
+
+
+def use_utf8(stream=None):
+    stream = stream or sys.stdout
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+    return encoding in ("utf8", "utf_8")

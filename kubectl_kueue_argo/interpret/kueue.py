@@ -1,0 +1,559 @@
+"""Kueue Workloads, LocalQueues and ClusterQueues as plain facts (pure: dicts in, dataclasses out).
+
+Facts: reference/facts/kueue.md §2-§7. Messages come from clusters of many versions: parse, never raise.
+"""
+import difflib
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Optional
+
+from ..model import Position
+from ..quantity import try_parse_quantity
+from .kueue_config import (  # noqa: F401  (re-exported: one import point for callers)
+    ManagerConfig, kueue_version_hint, label_selector_matches, namespace_management, parse_manager_config,
+)
+from .resources import pod_requests
+
+PREBUILT_WORKLOAD_KEY = "kueue.x-k8s.io/prebuilt-workload-name"
+POD_GROUP_KEY = "kueue.x-k8s.io/pod-group-name"
+WORKLOAD_ANNOTATION = "kueue.x-k8s.io/workload"
+JOB_UID_LABEL = "kueue.x-k8s.io/job-uid"
+GROUP_ANNOTATION = "kueue.x-k8s.io/is-group-workload"
+NOT_EVALUATED_MESSAGE = "waiting to be evaluated by the Kueue scheduler"
+
+# ---- quota messages (facts §3.2, flavorassigner.go) ---------------------------------------------
+
+_NAME = r"[^\s,;]+"
+_QTY = r"[^\s,;()]+"
+_POD_SET_HEADER = re.compile(r"(?:couldn't|failed to) assign flavors to pod set ([^\s:;]+):\s*")
+_PROBLEM_PATTERNS = (
+    ("insufficient_unused_cohort", re.compile(
+        rf"insufficient unused quota in cohort for (?P<resource>{_NAME}) in flavor (?P<flavor>{_NAME}),"
+        rf" (?P<more>{_QTY}) more needed")),
+    ("insufficient_unused", re.compile(
+        rf"insufficient unused quota for (?P<resource>{_NAME}) in flavor (?P<flavor>{_NAME}),"
+        rf" (?P<more>{_QTY}) more needed")),
+    ("exceeds_max_capacity", re.compile(     # v0.15+
+        rf"insufficient quota for (?P<resource>{_NAME}) in flavor (?P<flavor>{_NAME}), previously considered"
+        rf" podsets requests \((?P<previous>{_QTY})\) \+ current podset request \((?P<requested>{_QTY})\)"
+        rf" > maximum capacity \((?P<capacity>{_QTY})\)")),
+    ("exceeds_max_capacity", re.compile(     # v0.10-v0.14
+        rf"insufficient quota for (?P<resource>{_NAME}) in flavor (?P<flavor>{_NAME}), request > maximum"
+        rf" capacity \((?P<requested>{_QTY}) > (?P<capacity>{_QTY})\)")),
+    ("exceeds_max_capacity", re.compile(     # <= v0.9
+        rf"insufficient quota for (?P<resource>{_NAME}) in flavor (?P<flavor>{_NAME}) in ClusterQueue")),
+    ("resource_unavailable", re.compile(rf"resource (?P<resource>{_NAME}) unavailable in ClusterQueue")),
+    ("untolerated_taint", re.compile(rf"untolerated taint (?P<taint>.+?) in flavor (?P<flavor>{_NAME})")),
+    ("node_affinity", re.compile(rf"flavor (?P<flavor>{_NAME}) doesn't match node affinity")),
+    ("flavor_not_found", re.compile(rf"flavor (?P<flavor>{_NAME}) not found")),
+)
+_WAITING_KINDS = {"insufficient_unused", "insufficient_unused_cohort", "other"}
+
+
+@dataclass
+class QuotaProblem:
+    kind: str
+    pod_set: Optional[str] = None
+    resource: Optional[str] = None
+    flavor: Optional[str] = None
+    more_needed: Optional[Fraction] = None
+    requested: Optional[Fraction] = None
+    capacity: Optional[Fraction] = None
+    previously_considered: Optional[Fraction] = None
+    taint: Optional[str] = None
+    raw: str = ""
+
+
+def parse_quota_message(message):
+    """Problems named in a flavor-assigner message; [] when it names none. Never raises."""
+    if not isinstance(message, str) or not message:
+        return []
+    headers = list(_POD_SET_HEADER.finditer(message))
+    if not headers:
+        return _problems_in(message, None, keep_leftover=False)
+    problems = []
+    for header, following in zip(headers, headers[1:] + [None]):
+        body = message[header.end(): following.start() if following else len(message)]
+        problems.extend(_problems_in(body, header.group(1), keep_leftover=True))
+    return problems
+
+
+def _problems_in(text, pod_set, keep_leftover):
+    found, covered = [], []
+    for kind, pattern in _PROBLEM_PATTERNS:
+        for match in pattern.finditer(text):
+            if any(start < match.end() and match.start() < end for start, end in covered):
+                continue      # e.g. "flavor x not found" inside a longer match
+            covered.append((match.start(), match.end()))
+            found.append((match.start(), _problem_from_match(kind, match, pod_set)))
+    found.sort(key=lambda item: item[0])
+    problems = [problem for _, problem in found]
+    leftover = _uncovered(text, covered).strip(" ,;.\n")
+    if keep_leftover and leftover:
+        problems.append(QuotaProblem(kind="other", pod_set=pod_set, raw=leftover))
+    return problems
+
+
+def _problem_from_match(kind, match, pod_set):
+    groups = match.groupdict()
+    return QuotaProblem(
+        kind=kind, pod_set=pod_set, resource=groups.get("resource"), flavor=groups.get("flavor"),
+        more_needed=_quantity(groups.get("more")), requested=_quantity(groups.get("requested")),
+        capacity=_quantity(groups.get("capacity")), previously_considered=_quantity(groups.get("previous")),
+        taint=groups.get("taint"), raw=match.group(0),
+    )
+
+
+def _uncovered(text, spans):
+    pieces, position = [], 0
+    for start, end in sorted(spans):
+        pieces.append(text[position:start])
+        position = max(position, end)
+    pieces.append(text[position:])
+    return " ".join(piece.strip(" ,;") for piece in pieces if piece.strip(" ,;"))
+
+
+def _quantity(text):
+    return try_parse_quantity(text) if text is not None else None
+
+
+# ---- Workload -----------------------------------------------------------------------------------
+
+@dataclass
+class WorkloadView:
+    name: str
+    namespace: str
+    uid: Optional[str] = None
+    queue_name: Optional[str] = None
+    cluster_queue: Optional[str] = None
+    state: str = "Pending"
+    reason: Optional[str] = None
+    message: Optional[str] = None
+    flavors: dict = field(default_factory=dict)
+    resource_usage: dict = field(default_factory=dict)
+    requests: dict = field(default_factory=dict)
+    active: bool = True
+    created: Optional[str] = None
+    quota_reserved_at: Optional[str] = None
+    admitted_at: Optional[str] = None
+    finished_at: Optional[str] = None
+    evicted_at: Optional[str] = None
+    eviction_reason: Optional[str] = None
+    eviction_message: Optional[str] = None
+    preemption_reason: Optional[str] = None
+    admission_checks: list = field(default_factory=list)
+    owner_pods: list = field(default_factory=list)
+    job_uid: Optional[str] = None
+    is_group: bool = False
+    conditions: dict = field(default_factory=dict)
+    quota_problems: list = field(default_factory=list)
+    priority: Optional[int] = None
+    priority_class: Optional[str] = None     # v1beta2 priorityClassRef.name, v1beta1 priorityClassName
+    requeue_at: Optional[str] = None
+
+
+def workload_view(workload):
+    workload = _dict(workload)
+    meta, spec, status = _dict(workload.get("metadata")), _dict(workload.get("spec")), _dict(workload.get("status"))
+    conditions = _conditions(status)
+    active = spec.get("active") is not False
+    state, reason, message, problems = _workload_state(conditions, active, status)
+    assignments = _list(_dict(status.get("admission")).get("podSetAssignments"))
+    usage = _sum_resources(_dict(a).get("resourceUsage") for a in assignments)
+    evicted, preempted = _true(conditions, "Evicted"), _true(conditions, "Preempted")
+    return WorkloadView(
+        name=meta.get("name") or "", namespace=meta.get("namespace") or "", uid=meta.get("uid"),
+        queue_name=spec.get("queueName"), cluster_queue=_dict(status.get("admission")).get("clusterQueue"),
+        state=state, reason=reason, message=message,
+        flavors=_merged_flavors(assignments), resource_usage=usage,
+        requests=_workload_requests(spec, status) or dict(usage), active=active,
+        created=meta.get("creationTimestamp"),
+        quota_reserved_at=_true_since(conditions, "QuotaReserved"), admitted_at=_true_since(conditions, "Admitted"),
+        finished_at=_true_since(conditions, "Finished"), evicted_at=_true_since(conditions, "Evicted"),
+        eviction_reason=evicted.get("reason"), eviction_message=evicted.get("message"),
+        preemption_reason=preempted.get("reason"),
+        admission_checks=[{"name": c.get("name"), "state": c.get("state"), "message": c.get("message")}
+                          for c in map(_dict, _list(status.get("admissionChecks")))],
+        owner_pods=[(r.get("name"), r.get("uid")) for r in _owner_refs(meta) if r.get("kind") == "Pod"],
+        job_uid=_dict(meta.get("labels")).get(JOB_UID_LABEL),
+        is_group=_dict(meta.get("annotations")).get(GROUP_ANNOTATION) == "true",
+        conditions=conditions,
+        quota_problems=problems,
+        priority=spec.get("priority"),
+        priority_class=_dict(spec.get("priorityClassRef")).get("name") or spec.get("priorityClassName"),
+        requeue_at=_dict(status.get("requeueState")).get("requeueAt"),
+    )
+
+
+def _workload_state(conditions, active, status):
+    """(state, reason, message, quota problems) by the plugin's precedence (facts §3.4; Evicted wins)."""
+    for state, kind in (("Finished", "Finished"), ("Evicted", "Evicted"), ("Admitted", "Admitted")):
+        condition = _true(conditions, kind)
+        if condition:
+            return state, condition.get("reason"), condition.get("message"), []
+    reserved = conditions.get("QuotaReserved") or {}
+    if reserved.get("status") == "True":
+        return ("QuotaReserved",) + _awaiting_admission(conditions, status, reserved) + ([],)
+    if not active:
+        deactivation = conditions.get("DeactivationTarget") or {}
+        return "Inadmissible", "Deactivated", deactivation.get("message") or "The workload is deactivated", []
+    if reserved.get("status") == "False":
+        return _classify_unreserved(reserved.get("reason"), reserved.get("message"))
+    return "Pending", "NotYetEvaluated", NOT_EVALUATED_MESSAGE, []
+
+
+def _awaiting_admission(conditions, status, reserved):
+    admitted = conditions.get("Admitted") or {}
+    reason = admitted.get("reason")
+    pending_checks = [c for c in map(_dict, _list(status.get("admissionChecks"))) if c.get("state") != "Ready"]
+    if reason in ("UnsatisfiedChecks", "NoReservationUnsatisfiedChecks") or (not reason and pending_checks):
+        reason = "UnsatisfiedAdmissionChecks"
+    return reason or reserved.get("reason"), admitted.get("message") or reserved.get("message")
+
+
+_QUEUE_MESSAGE = re.compile(r"\b(LocalQueue|ClusterQueue) \S+ (doesn't exist|not found|is inactive|is stopped)")
+_QUEUE_REASONS = {"doesn't exist": "NotFound", "not found": "NotFound", "is inactive": "Inactive",
+                  "is stopped": "Stopped"}
+_INADMISSIBLE_REASONS = {"Inadmissible", "Misconfigured", "Suspended", "AdmissionGated"}
+_NEVER_FITS_REASONS = {"ExceedsMaxQuota", "NoMatchingFlavor"}
+_PENDING_MESSAGES = (
+    ("waiting for all admitted workloads to be in podsready", "WaitingForPodsReady"),
+    ("but will fit after these preemptions complete", "WaitingForPreemptedWorkloads"),
+    ("pending evaluation", "PendingEvaluation"),
+    ("has failed admission checks", "AdmissionChecksFailed"),
+)
+
+
+def _classify_unreserved(reason, message):
+    """(state, reason code, message, problems) for QuotaReserved=False, across Kueue versions (facts §3.2)."""
+    text = message if isinstance(message, str) else ""
+    problems = parse_quota_message(text)
+    queue = _QUEUE_MESSAGE.search(text)
+    if queue:
+        return "Inadmissible", queue.group(1) + _QUEUE_REASONS[queue.group(2)], message, problems
+    if "namespace doesn't match ClusterQueue selector" in text:
+        return "Inadmissible", "NamespaceNotAllowed", message, problems
+    if reason == "AdmissionGated" or text.startswith("Admission is gated by"):
+        return "Inadmissible", "AdmissionGated", message, problems
+    never_fits = reason if reason in _NEVER_FITS_REASONS else _never_fits_reason(problems)
+    if never_fits:
+        return "Inadmissible", never_fits, message, problems
+    if reason in _INADMISSIBLE_REASONS:
+        return "Inadmissible", reason, message, problems
+    return "Pending", _pending_reason(reason, text), message, problems
+
+
+def _never_fits_reason(problems):
+    """ExceedsMaxQuota/NoMatchingFlavor when some pod set has no flavor it could ever fit in."""
+    by_pod_set = {}
+    for problem in problems:
+        by_pod_set.setdefault(problem.pod_set, []).append(problem.kind)
+    for kinds in by_pod_set.values():
+        if not _WAITING_KINDS.intersection(kinds):
+            return "ExceedsMaxQuota" if "exceeds_max_capacity" in kinds else "NoMatchingFlavor"
+    return None
+
+
+def _pending_reason(reason, text):
+    if reason in ("WaitingForQuota", "WaitingForPodsReady", "WaitingForPreemptedWorkloads", "PendingEvaluation"):
+        return reason
+    if "insufficient unused quota" in text:
+        return "WaitingForQuota"
+    if reason == "Waiting":
+        return "WaitingForPodsReady"
+    lowered = text.lower()
+    for fragment, code in _PENDING_MESSAGES:
+        if fragment in lowered:
+            return code
+    return reason or "Pending"
+
+
+def _merged_flavors(assignments):
+    flavors = {}
+    for assignment in map(_dict, assignments):
+        for resource, flavor in _dict(assignment.get("flavors")).items():
+            flavors.setdefault(resource, flavor)     # first pod set wins; pod sets rarely disagree
+    return flavors
+
+
+def _workload_requests(spec, status):
+    summary = _sum_resources(_dict(r).get("resources") for r in _list(status.get("resourceRequests")))
+    if summary:
+        return summary
+    total = {}
+    for pod_set in map(_dict, _list(spec.get("podSets"))):
+        count = pod_set.get("count", 1)
+        count = count if isinstance(count, int) and not isinstance(count, bool) else 1
+        pod_spec = _dict(_dict(pod_set.get("template")).get("spec"))
+        for resource, amount in pod_requests(pod_spec).items():
+            total[resource] = total.get(resource, 0) + amount * count
+    return total
+
+
+def _sum_resources(mappings):
+    total = {}
+    for mapping in mappings:
+        for resource, value in _dict(mapping).items():
+            amount = value if isinstance(value, Fraction) else try_parse_quantity(value)
+            if amount is not None:
+                total[resource] = total.get(resource, 0) + amount
+    return {resource: Fraction(amount) for resource, amount in total.items()}
+
+
+# ---- pod -> Workload ----------------------------------------------------------------------------
+
+class WorkloadIndex:
+    """Same-namespace lookups of Workloads for pods; views are built on first use."""
+
+    def __init__(self, workloads):
+        self._raw, self._views = {}, {}
+        self._by_job_uid, self._by_controller_uid, self._by_pod_uid, self._by_pod_name = {}, {}, {}, {}
+        for workload in workloads or ():
+            self._add(_dict(workload))
+
+    def _add(self, workload):
+        meta = _dict(workload.get("metadata"))
+        key = (meta.get("namespace") or "", meta.get("name") or "")
+        self._raw[key] = workload
+        namespace = key[0]
+        job_uid = _dict(meta.get("labels")).get(JOB_UID_LABEL)
+        if job_uid:
+            self._by_job_uid.setdefault((namespace, job_uid), key)
+        for ref in _owner_refs(meta):
+            if ref.get("controller") is True and ref.get("uid"):
+                self._by_controller_uid.setdefault((namespace, ref["uid"]), key)
+            if ref.get("kind") == "Pod":
+                if ref.get("uid"):
+                    self._by_pod_uid.setdefault((namespace, ref["uid"]), key)
+                if ref.get("name"):
+                    self._by_pod_name.setdefault((namespace, ref["name"]), key)
+
+    def get(self, namespace, name):
+        key = (namespace or "", name or "")
+        if key not in self._raw:
+            return None
+        if key not in self._views:
+            self._views[key] = workload_view(self._raw[key])
+        return self._views[key]
+
+    def for_pod(self, pod):
+        meta = _dict(_dict(pod).get("metadata"))
+        namespace, uid = meta.get("namespace") or "", meta.get("uid")
+        labels, annotations = _dict(meta.get("labels")), _dict(meta.get("annotations"))
+        for name in (annotations.get(PREBUILT_WORKLOAD_KEY), labels.get(PREBUILT_WORKLOAD_KEY),
+                     annotations.get(POD_GROUP_KEY), labels.get(POD_GROUP_KEY), annotations.get(WORKLOAD_ANNOTATION)):
+            if name and (namespace, name) in self._raw:
+                return self.get(namespace, name)
+        for table, value in ((self._by_job_uid, uid), (self._by_controller_uid, uid),
+                             (self._by_pod_uid, uid), (self._by_pod_name, meta.get("name"))):
+            if value and (namespace, value) in table:
+                return self.get(*table[(namespace, value)])
+        return None
+
+    def views(self):
+        return [self.get(*key) for key in self._raw]
+
+
+# ---- queues -------------------------------------------------------------------------------------
+
+@dataclass
+class QueueStatus:
+    active: Optional[bool] = None
+    reason: Optional[str] = None
+    message: Optional[str] = None
+    stopped: bool = False
+    stop_policy: Optional[str] = None
+
+
+def queue_status(queue):
+    queue = _dict(queue)
+    active = _conditions(_dict(queue.get("status"))).get("Active") or {}
+    stop_policy = _dict(queue.get("spec")).get("stopPolicy")
+    return QueueStatus(
+        active={"True": True, "False": False}.get(active.get("status")),
+        reason=active.get("reason"), message=active.get("message"),
+        stopped=stop_policy in ("Hold", "HoldAndDrain"), stop_policy=stop_policy,
+    )
+
+
+@dataclass
+class Quota:
+    nominal: Fraction
+    borrowing_limit: Optional[Fraction] = None
+    lending_limit: Optional[Fraction] = None
+
+
+@dataclass
+class ClusterQueueInfo:
+    name: str
+    cohort: Optional[str] = None
+    namespace_selector: Optional[dict] = None     # None: matches NO namespace; {}: all
+    queueing_strategy: str = "BestEffortFIFO"
+    quotas: dict = field(default_factory=dict)    # flavor -> resource -> Quota
+    covered_resources: set = field(default_factory=set)
+    usage: dict = field(default_factory=dict)     # flavor -> resource -> (total, borrowed)
+    reservation: dict = field(default_factory=dict)
+    pending: Optional[int] = None
+    admitted: Optional[int] = None
+    status: QueueStatus = field(default_factory=QueueStatus)
+    reserving: Optional[int] = None
+
+    def max_capacity(self, resource):
+        """Most one workload could get of `resource` in its best flavor; None: unbounded (cohort, no limit).
+
+        With a cohort this is an upper bound: borrowing also needs unused quota elsewhere in the cohort.
+        """
+        best = Fraction(0)       # not covered: Kueue reports "resource unavailable in ClusterQueue"
+        for resources in self.quotas.values():
+            quota = resources.get(resource)
+            if quota is None:
+                continue
+            if self.cohort and quota.borrowing_limit is None:
+                return None
+            borrowable = quota.borrowing_limit if self.cohort else 0
+            best = max(best, quota.nominal + borrowable)
+        return best
+
+    def admits_namespace(self, namespace_labels):
+        return label_selector_matches(self.namespace_selector, namespace_labels)
+
+
+def cluster_queue_info(cq):
+    cq = _dict(cq)
+    spec, status = _dict(cq.get("spec")), _dict(cq.get("status"))
+    quotas, covered = {}, set()
+    for group in map(_dict, _list(spec.get("resourceGroups"))):
+        covered.update(_list(group.get("coveredResources")))
+        for flavor in map(_dict, _list(group.get("flavors"))):
+            quotas.setdefault(flavor.get("name"), {}).update(
+                (r.get("name"), _quota(r)) for r in map(_dict, _list(flavor.get("resources"))))
+    return ClusterQueueInfo(
+        name=_dict(cq.get("metadata")).get("name") or "",
+        cohort=spec.get("cohortName") or spec.get("cohort"),
+        namespace_selector=spec.get("namespaceSelector"),
+        queueing_strategy=spec.get("queueingStrategy") or "BestEffortFIFO",
+        quotas=quotas, covered_resources=covered,
+        usage=_flavor_amounts(status.get("flavorsUsage") or status.get("flavorUsage"), with_borrowed=True),
+        reservation=_flavor_amounts(status.get("flavorsReservation"), with_borrowed=True),
+        pending=status.get("pendingWorkloads"), admitted=status.get("admittedWorkloads"),
+        reserving=status.get("reservingWorkloads"), status=queue_status(cq),
+    )
+
+
+def _quota(resource):
+    return Quota(nominal=_quantity(resource.get("nominalQuota")) or Fraction(0),
+                 borrowing_limit=_quantity(resource.get("borrowingLimit")),
+                 lending_limit=_quantity(resource.get("lendingLimit")))
+
+
+def _flavor_amounts(flavors, with_borrowed):
+    result = {}
+    for flavor in map(_dict, _list(flavors)):
+        amounts = result.setdefault(flavor.get("name"), {})
+        for resource in map(_dict, _list(flavor.get("resources"))):
+            total = _quantity(resource.get("total")) or Fraction(0)
+            borrowed = _quantity(resource.get("borrowed")) or Fraction(0)
+            amounts[resource.get("name")] = (total, borrowed) if with_borrowed else total
+    return result
+
+
+@dataclass
+class LocalQueueInfo:
+    name: str
+    namespace: str
+    cluster_queue: Optional[str] = None
+    status: QueueStatus = field(default_factory=QueueStatus)
+    usage: dict = field(default_factory=dict)        # flavor -> resource -> total
+    pending: Optional[int] = None
+    admitted: Optional[int] = None
+    reservation: dict = field(default_factory=dict)
+    reserving: Optional[int] = None
+
+
+def local_queue_info(lq):
+    lq = _dict(lq)
+    meta, spec, status = _dict(lq.get("metadata")), _dict(lq.get("spec")), _dict(lq.get("status"))
+    return LocalQueueInfo(
+        name=meta.get("name") or "", namespace=meta.get("namespace") or "",
+        cluster_queue=spec.get("clusterQueue"), status=queue_status(lq),
+        usage=_flavor_amounts(status.get("flavorsUsage") or status.get("flavorUsage"), with_borrowed=False),
+        pending=status.get("pendingWorkloads"), admitted=status.get("admittedWorkloads"),
+        reservation=_flavor_amounts(status.get("flavorsReservation"), with_borrowed=False),
+        reserving=status.get("reservingWorkloads"),
+    )
+
+
+# ---- visibility API (facts §7) ------------------------------------------------------------------
+
+def pending_positions(items):
+    """{workload name: Position, ("pod", owner pod name): Position}; positions count from 1."""
+    positions = {}
+    for item in map(_dict, _list(items)):
+        meta = _dict(item.get("metadata"))
+        position = Position(local_queue=_one_based(item.get("positionInLocalQueue")),
+                            cluster_queue=_one_based(item.get("positionInClusterQueue")))
+        if meta.get("name"):
+            positions[meta["name"]] = position
+        for ref in _owner_refs(meta):
+            if ref.get("kind") == "Pod" and ref.get("name"):
+                positions[("pod", ref["name"])] = position
+    return positions
+
+
+def workloads_ahead(items, workload_name):
+    """Items queued before `workload_name` (a Workload or owner pod name) in LocalQueue order."""
+    ordered = sorted(enumerate(map(_dict, _list(items))), key=lambda pair: _queue_order(pair[1], pair[0]))
+    ahead = []
+    for _, item in ordered:
+        meta = _dict(item.get("metadata"))
+        owners = {ref.get("name") for ref in _owner_refs(meta) if ref.get("kind") == "Pod"}
+        if workload_name and (meta.get("name") == workload_name or workload_name in owners):
+            return ahead
+        ahead.append(item)
+    return []
+
+
+def _queue_order(item, index):
+    position = item.get("positionInLocalQueue")
+    return (position if isinstance(position, int) and not isinstance(position, bool) else index, index)
+
+
+def _one_based(position):
+    return position + 1 if isinstance(position, int) and not isinstance(position, bool) else None
+
+
+def closest_name(name, candidates):
+    """The candidate most like `name` (a mistyped LocalQueue), or None."""
+    if not isinstance(name, str) or not name:
+        return None
+    names = [c for c in candidates or () if isinstance(c, str)]
+    matches = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+# ---- small helpers ------------------------------------------------------------------------------
+
+def _dict(value):
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value):
+    return value if isinstance(value, list) else []
+
+
+def _owner_refs(meta):
+    return [ref for ref in _list(meta.get("ownerReferences")) if isinstance(ref, dict)]
+
+
+def _conditions(status):
+    return {c["type"]: c for c in _list(status.get("conditions")) if isinstance(c, dict) and c.get("type")}
+
+
+def _true(conditions, kind):
+    condition = conditions.get(kind) or {}
+    return condition if condition.get("status") == "True" else {}
+
+
+def _true_since(conditions, kind):
+    return _true(conditions, kind).get("lastTransitionTime")

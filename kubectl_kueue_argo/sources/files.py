@@ -1,0 +1,111 @@
+"""Read cluster state from files (`kubectl get -o yaml` dumps, support bundles) into a Snapshot.
+
+Nothing here touches the network. A kind that is absent from the files counts as unknown,
+not as empty, unless the files hold other objects of its API group.
+"""
+from collections import defaultdict
+
+from kubectl_kueue_argo.errors import NotFoundError, UsageError
+from kubectl_kueue_argo.interpret import pods as podfacts
+from kubectl_kueue_argo.model import Finding, Snapshot
+from kubectl_kueue_argo.timeutil import parse_time
+
+WORKFLOW_LABEL = "workflows.argoproj.io/workflow"
+KUEUE_GROUP = "kueue.x-k8s.io"
+MANAGER_CONFIG_KEY = "controller_manager_config.yaml"
+_TIME_KEYS = ("creationTimestamp", "lastTransitionTime", "startTime", "startedAt", "finishedAt")
+
+
+class FileCluster:
+    def __init__(self, documents):
+        self.by_kind = defaultdict(list)
+        for document in documents:
+            if isinstance(document, dict) and document.get("kind"):
+                self.by_kind[document["kind"]].append(document)
+        self.kueue_version = _kueue_version(self.by_kind)
+
+    def objects(self, kind, namespace=None):
+        items = self.by_kind.get(kind, [])
+        if namespace is None:
+            return list(items)
+        return [item for item in items if (item.get("metadata") or {}).get("namespace") == namespace]
+
+    def find_workflow(self, name, namespace=None):
+        matches = [wf for wf in self.by_kind.get("Workflow", []) if (wf.get("metadata") or {}).get("name") == name]
+        if namespace:
+            matches = [wf for wf in matches if (wf.get("metadata") or {}).get("namespace") in (namespace, None)]
+        if not matches:
+            where = f' in namespace "{namespace}"' if namespace else ""
+            raise NotFoundError(f'workflows.argoproj.io "{name}" not found{where} in the given files', 404, "NotFound")
+        namespaces = {(wf.get("metadata") or {}).get("namespace") for wf in matches}
+        if len(namespaces) > 1:
+            raise UsageError(f'workflow "{name}" exists in several namespaces of the files '
+                             f'({", ".join(sorted(filter(None, namespaces)))}); pick one with -n')
+        return matches[0]
+
+    def snapshot_for_workflow(self, name, namespace=None):
+        workflow = self.find_workflow(name, namespace)
+        namespace = (workflow.get("metadata") or {}).get("namespace") or namespace or "default"
+        snapshot = Snapshot(namespace=namespace, workflow=workflow, source="files")
+        snapshot.pods = [pod for pod in self.objects("Pod", namespace)
+                         if podfacts.labels_of(pod).get(WORKFLOW_LABEL) == name]
+        self.add_kueue_objects(snapshot)
+        snapshot.workflow_templates = self.objects("WorkflowTemplate", namespace) + self.objects("ClusterWorkflowTemplate")
+        return snapshot
+
+    def add_kueue_objects(self, snapshot):
+        namespace = snapshot.namespace
+        if self.kueue_version:
+            snapshot.kueue_installed = True
+            snapshot.kueue_api_version = self.kueue_version
+            snapshot.workloads = self.objects("Workload", namespace)
+            snapshot.local_queues = self.objects("LocalQueue", namespace)
+            snapshot.cluster_queues = self.objects("ClusterQueue") or None
+            if snapshot.cluster_queues is None:
+                snapshot.notes.append(Finding("ClusterQueuesUnreadable", "info", "The files hold no ClusterQueues."))
+        else:
+            snapshot.notes.append(Finding("KueueObjectsMissing", "info",
+                                          "The files hold no Kueue objects, so Workload states are unknown."))
+        for summary in self.by_kind.get("PendingWorkloadsSummary", []):
+            for item in summary.get("items") or []:
+                key = ((item.get("metadata") or {}).get("namespace"), item.get("localQueueName"))
+                snapshot.pending_workloads.setdefault(key, []).append(item)
+        snapshot.manager_config = self.manager_config()
+        namespace_object = next((ns for ns in self.by_kind.get("Namespace", [])
+                                 if (ns.get("metadata") or {}).get("name") == namespace), None)
+        if namespace_object is not None:
+            snapshot.namespace_labels = (namespace_object.get("metadata") or {}).get("labels") or {}
+
+    def snapshot_time(self):
+        """The latest timestamp in the files: when the snapshot was taken, near enough.
+        Waits in a support bundle are measured up to then, not up to today."""
+        latest = None
+        stack = [doc for items in self.by_kind.values() for doc in items]
+        while stack:
+            value = stack.pop()
+            if isinstance(value, dict):
+                for key, item in value.items():
+                    if key in _TIME_KEYS and isinstance(item, str):
+                        moment = parse_time(item)
+                        if moment and (latest is None or moment > latest):
+                            latest = moment
+                    elif isinstance(item, (dict, list)):
+                        stack.append(item)
+            elif isinstance(value, list):
+                stack.extend(item for item in value if isinstance(item, (dict, list)))
+        return latest
+
+    def manager_config(self):
+        for configmap in self.by_kind.get("ConfigMap", []):
+            if MANAGER_CONFIG_KEY in ((configmap.get("data") or {})):
+                return configmap
+        return None
+
+
+def _kueue_version(by_kind):
+    for items in by_kind.values():
+        for item in items:
+            api_version = item.get("apiVersion") or ""
+            if api_version.startswith(KUEUE_GROUP + "/"):
+                return api_version
+    return None

@@ -1,0 +1,207 @@
+"""Find the cluster, credentials and namespace the way kubectl does.
+
+kubectl merges $KUBECONFIG files with "first file wins" (also for current-context); the Python
+client lets the last file win. So the files are merged here and the client is given the result.
+Nothing is ever written back: token refreshes stay in memory.
+"""
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional
+
+import yaml
+
+from kubectl_kueue_argo.errors import ConfigError
+
+_FILE_FIELDS = {
+    "clusters": ("certificate-authority",),
+    "users": ("client-certificate", "client-key", "tokenFile"),
+}
+_IN_CLUSTER_TOKEN = "/var/run/secrets/kubernetes.io/serviceaccount/token"
+
+
+@dataclass
+class ConnectionOptions:
+    kubeconfig: Optional[str] = None
+    context: Optional[str] = None
+    cluster: Optional[str] = None
+    user: Optional[str] = None
+    namespace: Optional[str] = None
+    server: Optional[str] = None
+    token: Optional[str] = None
+    certificate_authority: Optional[str] = None
+    insecure_skip_tls_verify: bool = False
+    impersonate: Optional[str] = None
+    impersonate_groups: List[str] = field(default_factory=list)
+
+
+@dataclass
+class ResolvedConfig:
+    config: Dict[str, object]      # a merged kubeconfig dict
+    context: Optional[str]
+    namespace: str
+    in_cluster: bool = False
+
+
+def kubeconfig_paths(explicit, environ=None):
+    environ = os.environ if environ is None else environ
+    if explicit:
+        return [explicit]
+    if environ.get("KUBECONFIG"):
+        return [part for part in environ["KUBECONFIG"].split(os.pathsep) if part]
+    return [str(Path.home() / ".kube" / "config")]
+
+
+def merge_kubeconfigs(paths, must_exist=False):
+    """Merge kubeconfig files with kubectl's rules: the first file to set a value wins."""
+    merged = {"clusters": [], "users": [], "contexts": [], "current-context": None}
+    seen = {"clusters": set(), "users": set(), "contexts": set()}
+    found = False
+    for path in paths:
+        document = _read_kubeconfig(path, must_exist)
+        if document is None:
+            continue
+        found = True
+        base = Path(path).resolve().parent
+        if not merged["current-context"] and document.get("current-context"):
+            merged["current-context"] = document["current-context"]
+        for section in ("clusters", "users", "contexts"):
+            for entry in document.get(section) or []:
+                if not isinstance(entry, dict) or entry.get("name") in seen[section]:
+                    continue
+                seen[section].add(entry.get("name"))
+                merged[section].append(_absolutize(section, entry, base))
+    return merged if found else None
+
+
+def _read_kubeconfig(path, must_exist):
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        if must_exist:
+            raise ConfigError(f'stat {path}: no such file or directory') from None
+        return None
+    except OSError as err:
+        raise ConfigError(f"cannot read kubeconfig {path}: {err.strerror or err}") from None
+    try:
+        document = yaml.safe_load(text) or {}
+    except yaml.YAMLError as err:
+        raise ConfigError(f"kubeconfig {path} is not valid YAML: {_first_line(err)}") from None
+    if not isinstance(document, dict):
+        raise ConfigError(f"kubeconfig {path} is not a kubeconfig (expected a mapping)")
+    return document
+
+
+def _first_line(err):
+    return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+
+
+def _absolutize(section, entry, base):
+    """Relative file paths in a kubeconfig are relative to the file they appear in."""
+    body_key = section[:-1]
+    body = entry.get(body_key)
+    if not isinstance(body, dict):
+        return entry
+    body = dict(body)
+    for key in _FILE_FIELDS.get(section, ()):
+        value = body.get(key)
+        if isinstance(value, str) and value and not os.path.isabs(value):
+            body[key] = str(base / value)
+    return {**entry, body_key: body}
+
+
+def resolve(options, environ=None):
+    """The merged kubeconfig, the context to use and the default namespace."""
+    environ = os.environ if environ is None else environ
+    merged = merge_kubeconfigs(kubeconfig_paths(options.kubeconfig, environ), must_exist=bool(options.kubeconfig))
+    if merged is None:
+        if environ.get("KUBERNETES_SERVICE_HOST") and os.path.exists(_IN_CLUSTER_TOKEN):
+            return ResolvedConfig({}, None, options.namespace or _in_cluster_namespace(), in_cluster=True)
+        if options.server:
+            merged = {"clusters": [], "users": [], "contexts": [], "current-context": None}
+        else:
+            raise ConfigError("no kubeconfig found: set KUBECONFIG, pass --kubeconfig, or create ~/.kube/config",
+                              hint="Use --from-file to read a snapshot without a cluster.")
+    context_name = options.context or merged.get("current-context")
+    context = _named(merged["contexts"], context_name, "context") if context_name else {}
+    if options.context and not context:
+        raise ConfigError(f'context "{options.context}" does not exist')
+    if not context_name and not options.server:
+        raise ConfigError("current-context is not set in the kubeconfig; pass --context")
+    merged, context_name = _apply_overrides(merged, context_name, context, options)
+    namespace = options.namespace or (context.get("namespace") if context else None) or "default"
+    return ResolvedConfig(merged, context_name, namespace)
+
+
+def _named(entries, name, kind):
+    for entry in entries:
+        if entry.get("name") == name:
+            return entry.get(kind) or {}
+    return {}
+
+
+def _apply_overrides(merged, context_name, context, options):
+    """Fold --cluster/--user/--server/--token/... into a synthetic context, as kubectl does."""
+    if not any((options.cluster, options.user, options.server, options.token,
+                options.certificate_authority, options.insecure_skip_tls_verify)):
+        return merged, context_name
+    cluster = dict(_named(merged["clusters"], options.cluster or context.get("cluster"), "cluster"))
+    user = dict(_named(merged["users"], options.user or context.get("user"), "user"))
+    if options.cluster and not cluster:
+        raise ConfigError(f'cluster "{options.cluster}" does not exist')
+    if options.server:
+        cluster["server"] = options.server
+    if options.certificate_authority:
+        cluster["certificate-authority"] = os.path.abspath(options.certificate_authority)
+        cluster.pop("certificate-authority-data", None)
+    if options.insecure_skip_tls_verify:
+        cluster["insecure-skip-tls-verify"] = True
+        cluster.pop("certificate-authority-data", None)
+        cluster.pop("certificate-authority", None)
+    if options.token:
+        user = {"token": options.token}
+    name = "kueue-argo-override"
+    synthetic = {
+        "clusters": [{"name": name, "cluster": cluster}] + merged["clusters"],
+        "users": [{"name": name, "user": user}] + merged["users"],
+        "contexts": [{"name": name, "context": {**context, "cluster": name, "user": name}}] + merged["contexts"],
+        "current-context": name,
+    }
+    return synthetic, name
+
+
+def _in_cluster_namespace():
+    try:
+        return Path("/var/run/secrets/kubernetes.io/serviceaccount/namespace").read_text().strip() or "default"
+    except OSError:
+        return "default"
+
+
+def new_api_client(resolved, options):
+    """A kubernetes ApiClient for the resolved config; imported lazily, it is slow to import."""
+    from kubernetes import client as k8s_client
+    from kubernetes.config import ConfigException, incluster_config
+    from kubernetes.config.kube_config import KubeConfigLoader
+
+    configuration = type.__call__(k8s_client.Configuration)
+    try:
+        if resolved.in_cluster:
+            incluster_config.InClusterConfigLoader(
+                token_filename=_IN_CLUSTER_TOKEN,
+                cert_filename="/var/run/secrets/kubernetes.io/serviceaccount/ca.crt").load_and_set(configuration)
+        else:
+            KubeConfigLoader(resolved.config, active_context=resolved.context,
+                             config_persister=None).load_and_set(configuration)
+    except ConfigException as err:
+        raise ConfigError(f"invalid kubeconfig: {err}") from None
+    except (OSError, ValueError, TypeError, KeyError) as err:
+        raise ConfigError(f"cannot load credentials for context {resolved.context!r}: {err}") from None
+    configuration.retries = False  # our transport retries, with its own budget
+    api_client = k8s_client.ApiClient(configuration=configuration)
+    api_client.user_agent = "kubectl-kueue_argo"
+    if options.impersonate:
+        api_client.default_headers["Impersonate-User"] = options.impersonate
+    if options.impersonate_groups:
+        # urllib3 cannot repeat a header; the API server accepts one group per header only.
+        api_client.default_headers["Impersonate-Group"] = options.impersonate_groups[0]
+    return api_client

@@ -1,0 +1,235 @@
+"""Read the objects a command needs from a live cluster into a Snapshot of plain dicts.
+
+Lists are read once with label selectors and joined in memory later: never one GET per pod.
+Essential reads (the workflow, its pods) raise; optional ones (queues, positions, the Kueue
+configuration) degrade to a note in the Snapshot.
+"""
+from kubectl_kueue_argo.errors import ApiError, NotFoundError, PluginError, UnreachableError
+from kubectl_kueue_argo.interpret import pods as podfacts
+from kubectl_kueue_argo.model import Finding, Snapshot
+
+ARGO_GROUP = "argoproj.io"
+ARGO_VERSION = "v1alpha1"
+KUEUE_GROUP = "kueue.x-k8s.io"
+VISIBILITY_GROUP = "visibility.kueue.x-k8s.io"
+KUEUE_VERSIONS = ("v1beta2", "v1beta1")
+VISIBILITY_VERSIONS = ("v1beta2", "v1beta1", "v1alpha1")
+WORKFLOW_LABEL = "workflows.argoproj.io/workflow"
+JOB_UID_LABEL = "kueue.x-k8s.io/job-uid"
+PAGE_SIZE = 500
+SELECTOR_CHUNK = 500
+MANAGER_CONFIGMAP = ("kueue-system", "kueue-manager-config")
+_GROUP_NAME_KEYS = ("kueue.x-k8s.io/prebuilt-workload-name", "kueue.x-k8s.io/pod-group-name")
+
+
+class Discovery:
+    def __init__(self, groups):
+        self.groups = groups  # group -> list of served versions, preferred first
+
+    def served(self, group, candidates):
+        versions = self.groups.get(group) or []
+        for candidate in candidates:
+            if candidate in versions:
+                return candidate
+        return None
+
+    @property
+    def argo_installed(self):
+        return ARGO_VERSION in (self.groups.get(ARGO_GROUP) or [])
+
+    @property
+    def kueue_version(self):
+        return self.served(KUEUE_GROUP, KUEUE_VERSIONS)
+
+    @property
+    def visibility_version(self):
+        return self.served(VISIBILITY_GROUP, VISIBILITY_VERSIONS)
+
+
+class LiveCluster:
+    def __init__(self, transport):
+        self.transport = transport
+        self._discovery = None
+
+    # -- primitives -------------------------------------------------------------------------
+
+    def discovery(self):
+        if self._discovery is None:
+            document = self.transport.get_json("/apis")
+            groups = {}
+            for group in document.get("groups") or []:
+                versions = [entry.get("version") for entry in group.get("versions") or []]
+                preferred = (group.get("preferredVersion") or {}).get("version")
+                if preferred in versions:
+                    versions.remove(preferred)
+                    versions.insert(0, preferred)
+                groups[group.get("name")] = versions
+            self._discovery = Discovery(groups)
+        return self._discovery
+
+    def list_items(self, path, label_selector=None, field_selector=None):
+        items, token, restarted = [], None, False
+        while True:
+            query = {"labelSelector": label_selector, "fieldSelector": field_selector,
+                     "limit": PAGE_SIZE, "continue": token}
+            try:
+                document = self.transport.get_json(path, query)
+            except ApiError as err:
+                if err.status == 410 and token and not restarted:  # continue token expired: start over
+                    items, token, restarted = [], None, True
+                    continue
+                raise
+            items.extend(document.get("items") or [])
+            token = (document.get("metadata") or {}).get("continue")
+            if not token:
+                return items
+
+    def kueue_path(self, resource, namespace=None):
+        version = self.discovery().kueue_version
+        if namespace:
+            return f"/apis/{KUEUE_GROUP}/{version}/namespaces/{namespace}/{resource}"
+        return f"/apis/{KUEUE_GROUP}/{version}/{resource}"
+
+    def argo_path(self, resource, namespace=None, name=None):
+        path = f"/apis/{ARGO_GROUP}/{ARGO_VERSION}"
+        path += f"/namespaces/{namespace}/{resource}" if namespace else f"/{resource}"
+        return f"{path}/{name}" if name else path
+
+    def require_argo(self):
+        if not self.discovery().argo_installed:
+            raise PluginError("the Argo Workflows CRDs are not installed in this cluster "
+                              f"(the {ARGO_GROUP}/{ARGO_VERSION} API is not served)")
+
+    # -- reads for one workflow ---------------------------------------------------------------
+
+    def workflow(self, namespace, name):
+        self.require_argo()
+        try:
+            return self.transport.get_json(self.argo_path("workflows", namespace, name))
+        except NotFoundError:
+            raise NotFoundError(f'workflows.argoproj.io "{name}" not found in namespace "{namespace}"',
+                                404, "NotFound") from None
+
+    def workflow_pods(self, namespace, workflow_name):
+        return self.list_items(f"/api/v1/namespaces/{namespace}/pods", label_selector=f"{WORKFLOW_LABEL}={workflow_name}")
+
+    def workloads_for_pods(self, namespace, pods):
+        """The Workloads of these pods only: by job-uid label in chunks, and by name for groups."""
+        uids = [pod["metadata"]["uid"] for pod in pods
+                if (pod.get("metadata") or {}).get("uid") and (podfacts.is_managed(pod) or podfacts.queue_label(pod))]
+        path = self.kueue_path("workloads", namespace)
+        workloads = []
+        for start in range(0, len(uids), SELECTOR_CHUNK):
+            chunk = ",".join(uids[start:start + SELECTOR_CHUNK])
+            workloads.extend(self.list_items(path, label_selector=f"{JOB_UID_LABEL} in ({chunk})"))
+        found = {(wl.get("metadata") or {}).get("name") for wl in workloads}
+        for name in sorted(_explicit_workload_names(pods) - found):
+            workloads.extend(self.list_items(path, field_selector=f"metadata.name={name}"))
+        return workloads
+
+    def snapshot_for_workflow(self, namespace, name, *, with_cluster_config=False):
+        workflow = self.workflow(namespace, name)
+        snapshot = Snapshot(namespace=namespace, workflow=workflow, source="live")
+        snapshot.pods = self.workflow_pods(namespace, name)
+        self.add_kueue_objects(snapshot, snapshot.pods, with_cluster_config=with_cluster_config)
+        return snapshot
+
+    def add_kueue_objects(self, snapshot, pods, *, with_cluster_config=False):
+        discovery = self.discovery()
+        namespace = snapshot.namespace
+        if not discovery.kueue_version:
+            snapshot.kueue_installed = False
+            snapshot.workloads, snapshot.local_queues, snapshot.cluster_queues = [], [], []
+            return
+        snapshot.kueue_installed = True
+        snapshot.kueue_api_version = f"{KUEUE_GROUP}/{discovery.kueue_version}"
+        snapshot.workloads = self.read_optional(snapshot, "WorkloadsUnreadable", "Kueue Workloads",
+                                            lambda: self.workloads_for_pods(namespace, pods))
+        snapshot.local_queues = self.read_optional(snapshot, "LocalQueuesUnreadable", "LocalQueues",
+                                               lambda: self.list_items(self.kueue_path("localqueues", namespace)))
+        snapshot.cluster_queues = self.read_optional(snapshot, "ClusterQueuesUnreadable", "ClusterQueues",
+                                                 lambda: self.list_items(self.kueue_path("clusterqueues")))
+        self._add_positions(snapshot, pods)
+        if with_cluster_config or _needs_manager_config(pods, snapshot.workloads):
+            self.add_manager_config(snapshot)
+
+    def _add_positions(self, snapshot, pods):
+        version = self.discovery().visibility_version
+        queues = sorted({podfacts.queue_label(pod) for pod in pods if podfacts.has_admission_gate(pod)} - {None})
+        if snapshot.local_queues is not None:
+            existing = {(lq.get("metadata") or {}).get("name") for lq in snapshot.local_queues}
+            queues = [queue for queue in queues if queue in existing]
+        if not queues:
+            return
+        if not version:
+            snapshot.notes.append(Finding("VisibilityUnavailable", "info",
+                                          "Queue positions are unavailable: the Kueue visibility API is not served."))
+            return
+        for queue in queues:
+            path = (f"/apis/{VISIBILITY_GROUP}/{version}/namespaces/{snapshot.namespace}"
+                    f"/localqueues/{queue}/pendingworkloads")
+            try:
+                document = self.transport.get_json(path)
+            except NotFoundError:
+                continue
+            except (ApiError, UnreachableError) as err:
+                snapshot.notes.append(Finding("VisibilityUnavailable", "info",
+                                              f"Queue positions are unavailable: {err.message}"))
+                return
+            snapshot.pending_workloads[(snapshot.namespace, queue)] = document.get("items") or []
+
+    def add_manager_config(self, snapshot):
+        namespace, name = MANAGER_CONFIGMAP
+        snapshot.manager_config = self.read_optional(
+            snapshot, "KueueConfigUnreadable", f"the Kueue manager configuration (ConfigMap {namespace}/{name})",
+            lambda: self.transport.get_json(f"/api/v1/namespaces/{namespace}/configmaps/{name}"))
+        if snapshot.manager_config is not None and snapshot.namespace_labels is None:
+            namespace_object = self.read_optional(
+                snapshot, "NamespaceUnreadable", f"namespace {snapshot.namespace}",
+                lambda: self.transport.get_json(f"/api/v1/namespaces/{snapshot.namespace}"))
+            if namespace_object is not None:
+                snapshot.namespace_labels = (namespace_object.get("metadata") or {}).get("labels") or {}
+
+    def workflow_templates(self, namespace, names, cluster_names):
+        """WorkflowTemplates and ClusterWorkflowTemplates by name; missing ones are skipped."""
+        found = []
+        for resource, scope, wanted in (("workflowtemplates", namespace, names),
+                                        ("clusterworkflowtemplates", None, cluster_names)):
+            for name in sorted(set(wanted)):
+                try:
+                    found.append(self.transport.get_json(self.argo_path(resource, scope, name)))
+                except NotFoundError:
+                    continue
+        return found
+
+    @staticmethod
+    def read_optional(snapshot, code, what, read):
+        """Run an optional read; on failure note it in the snapshot and return None."""
+        try:
+            return read()
+        except (ApiError, UnreachableError) as err:
+            snapshot.notes.append(Finding(code, "info", f"Could not read {what}: {err.message}"))
+            return None
+
+
+def _explicit_workload_names(pods):
+    names = set()
+    for pod in pods:
+        metadata = pod.get("metadata") or {}
+        for source in (metadata.get("annotations") or {}, metadata.get("labels") or {}):
+            for key in _GROUP_NAME_KEYS:
+                if source.get(key):
+                    names.add(source[key])
+    return names
+
+
+def _needs_manager_config(pods, workloads):
+    """Only pods Kueue should manage but does not (or has not yet) need the manager configuration."""
+    owners = {((wl.get("metadata") or {}).get("labels") or {}).get(JOB_UID_LABEL) for wl in workloads or []}
+    for pod in pods:
+        managed = podfacts.is_managed(pod)
+        if podfacts.queue_label(pod) and not managed:
+            return True
+        if managed and podfacts.has_admission_gate(pod) and (pod.get("metadata") or {}).get("uid") not in owners:
+            return True
+    return False

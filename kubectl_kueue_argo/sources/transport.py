@@ -1,0 +1,184 @@
+"""Read-only HTTP to the API server through the kubernetes client, as plain JSON.
+
+One place for: retries with bounded backoff, the request deadline, turning HTTP errors into
+PluginErrors with the API server's own message, and -v request logging (never credentials).
+"""
+import json
+import random
+import sys
+import time
+from urllib.parse import urlencode
+
+from kubectl_kueue_argo.errors import (ApiError, ForbiddenError, NotFoundError, UnauthorizedError,
+                                       UnreachableError)
+
+RETRYABLE_STATUS = (429, 500, 502, 503, 504)
+DEFAULT_TIMEOUT = 30.0
+_BACKOFF_START = 0.2
+_BACKOFF_MAX = 4.0
+_MAX_ATTEMPTS = 6
+
+
+class Transport:
+    """GET/LIST/WATCH only. There is deliberately no method that writes."""
+
+    def __init__(self, api_client, request_timeout=None, verbose=0, log=None, sleep=time.sleep, clock=time.monotonic):
+        self.api_client = api_client
+        self.timeout = request_timeout or DEFAULT_TIMEOUT
+        self.verbose = verbose
+        self.log = log or (lambda line: print(line, file=sys.stderr))
+        self.sleep = sleep
+        self.clock = clock
+        self.server = api_client.configuration.host
+
+    def get_json(self, path, query=None):
+        """GET a path and decode the JSON body, retrying transient failures within the deadline."""
+        deadline = self.clock() + self.timeout
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return self._get_once(path, query, deadline)
+            except _Retryable as retry:
+                wait = self._backoff(attempt, retry.retry_after)
+                if attempt >= _MAX_ATTEMPTS or self.clock() + wait >= deadline:
+                    raise retry.final from None
+                self._note(f"retrying GET {path} in {wait:.1f}s: {retry.final.message}")
+                self.sleep(wait)
+
+    def _backoff(self, attempt, retry_after):
+        if retry_after is not None:
+            return min(max(retry_after, 0.0), _BACKOFF_MAX * 2)
+        base = min(_BACKOFF_START * (2 ** (attempt - 1)), _BACKOFF_MAX)
+        return base * (0.8 + 0.4 * random.random())
+
+    def _get_once(self, path, query, deadline):
+        remaining = max(0.1, deadline - self.clock())
+        started = self.clock()
+        status = None
+        try:
+            response = self._call(path, query, remaining)
+            status = response.status
+            body = response.data
+        except Exception as err:  # the client raises ApiException or urllib3 errors
+            status = getattr(err, "status", None)
+            raise self._translate(err, path) from None
+        finally:
+            self._log_request(path, query, status, started)
+        try:
+            return json.loads(body)
+        except ValueError:
+            raise _Retryable(UnreachableError(f"the server sent a malformed or truncated reply to GET {path}")) from None
+
+    def _call(self, path, query, timeout):
+        params = [(key, value) for key, value in (query or {}).items() if value is not None]
+        return self.api_client.call_api(
+            path, "GET", query_params=params, header_params={"Accept": "application/json"},
+            auth_settings=["BearerToken"], _preload_content=False,
+            _request_timeout=(min(timeout, 10.0), timeout))
+
+    def open_stream(self, path, query, read_timeout):
+        """Start a watch: returns the raw urllib3 response to read line by line."""
+        started = self.clock()
+        status = None
+        try:
+            params = [(key, value) for key, value in query.items() if value is not None]
+            response = self.api_client.call_api(
+                path, "GET", query_params=params, header_params={"Accept": "application/json"},
+                auth_settings=["BearerToken"], _preload_content=False,
+                _request_timeout=(min(self.timeout, 10.0), read_timeout))
+            status = response.status
+            return response
+        except Exception as err:
+            status = getattr(err, "status", None)
+            translated = self._translate(err, path)
+            raise (translated.final if isinstance(translated, _Retryable) else translated) from None
+        finally:
+            self._log_request(path, query, status, started)
+
+    def _translate(self, err, path):
+        status = getattr(err, "status", None)
+        if status:
+            error = api_error(status, getattr(err, "body", None), path)
+            if status in RETRYABLE_STATUS:
+                return _Retryable(error, _retry_after(getattr(err, "headers", None)))
+            return error
+        return _Retryable(UnreachableError(_connection_message(err, self.server, path)))
+
+    def _log_request(self, path, query, status, started):
+        if self.verbose:
+            elapsed_ms = (self.clock() - started) * 1000
+            url = path + ("?" + urlencode(query, safe=",=()!") if query else "")
+            self.log(f"I GET {self.server}{url} {status or 'ERR'} in {elapsed_ms:.0f} milliseconds")
+
+    def _note(self, line):
+        if self.verbose:
+            self.log(f"I {line}")
+
+
+class _Retryable(Exception):
+    def __init__(self, final, retry_after=None):
+        super().__init__(final.message)
+        self.final = final
+        self.retry_after = retry_after
+
+
+def _retry_after(headers):
+    if not headers:
+        return None
+    value = headers.get("Retry-After") if hasattr(headers, "get") else None
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def api_error(status, body, path):
+    """An ApiError from an HTTP status and a metav1.Status body."""
+    message, reason = _status_message(body)
+    if status == 401:
+        return UnauthorizedError("the server has asked for the client to provide credentials (401 Unauthorized)",
+                                 status, reason, hint="Check your kubeconfig credentials, or log in again.")
+    if status == 403:
+        return ForbiddenError(message or f"forbidden: GET {path}", status, reason)
+    if status == 404:
+        return NotFoundError(message or f"the server could not find the requested resource (GET {path})", status, reason)
+    if status == 429:
+        return ApiError(message or "the server is rate limiting requests (429 Too Many Requests)", status, reason)
+    if status >= 500:
+        detail = f": {message}" if message else ""
+        return ApiError(f"the server answered {status} to GET {path}{detail}", status, reason)
+    return ApiError(message or f"the server answered {status} to GET {path}", status, reason)
+
+
+def _status_message(body):
+    if not body:
+        return None, None
+    try:
+        document = json.loads(body)
+    except (ValueError, TypeError):
+        return None, None
+    if not isinstance(document, dict):
+        return None, None
+    message = document.get("message")
+    return (message if isinstance(message, str) else None), document.get("reason")
+
+
+def _connection_message(err, server, path):
+    text = str(err)
+    lowered = text.lower()
+    if "incompleteread" in lowered or "connection broken" in lowered or "protocolerror" in type(err).__name__.lower():
+        return f"the connection to {server} broke while reading the reply to GET {path}"
+    if "timed out" in lowered or "timeout" in lowered:
+        return f"the server at {server} did not answer in time"
+    if "refused" in lowered:
+        return f"the connection to the server {server} was refused - is the cluster reachable?"
+    if "certificate" in lowered or "ssl" in lowered:
+        return f"TLS error talking to {server}: {text.splitlines()[0][:200]}"
+    return f"unable to connect to the server {server}: {_short_reason(err)}"
+
+
+def _short_reason(err):
+    reason = getattr(err, "reason", None) or err
+    text = str(reason).splitlines()[0] if str(reason) else type(err).__name__
+    return text[:200]

@@ -1,0 +1,86 @@
+"""Scenario fixtures: tests/fixtures/scenarios/<name>/{objects.yaml, expected.yaml}.
+
+objects.yaml is what the cluster holds (a multi-document YAML stream or a `kind: List`, as
+`kubectl get -o yaml` prints), including `PendingWorkloadsSummary` documents as the LocalQueue
+visibility endpoint returns them. expected.yaml is the oracle; its schema is described in
+tests/fixtures/README.md.
+"""
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import List
+
+import yaml
+
+from tests.support.paths import FIXTURES
+
+SCENARIOS_DIR = FIXTURES / "scenarios"
+
+
+def _loader():
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_objects(path):
+    """All objects of a YAML file; `kind: List` documents are flattened."""
+    out = []
+    with open(path) as handle:
+        for doc in yaml.load_all(handle, Loader=_loader()):
+            if not doc:
+                continue
+            if doc.get("kind") == "List" or (doc.get("kind", "").endswith("List") and "items" in doc
+                                            and doc.get("kind") != "PendingWorkloadsSummary"):
+                out.extend(doc.get("items") or [])
+            else:
+                out.append(doc)
+    return out
+
+
+@dataclass
+class Scenario:
+    name: str
+    dir: Path
+    objects: List[dict] = field(default_factory=list)
+    expected: dict = field(default_factory=dict)
+
+    def of_kind(self, kind, namespace=None):
+        return [o for o in self.objects if o.get("kind") == kind
+                and (namespace is None or (o.get("metadata") or {}).get("namespace") == namespace)]
+
+    @property
+    def workflow(self):
+        for o in self.of_kind("Workflow"):
+            if o["metadata"]["name"] == self.expected.get("workflow"):
+                return o
+        return None
+
+    def nodes(self):
+        """status.nodes of the scenario's workflow, decompressing compressedNodes; {} if offloaded."""
+        wf = self.workflow or {}
+        status = wf.get("status") or {}
+        if status.get("nodes"):
+            return status["nodes"]
+        if status.get("compressedNodes"):
+            import base64
+            import gzip
+            import json
+            return json.loads(gzip.decompress(base64.b64decode(status["compressedNodes"])))
+        return {}
+
+
+def scenario_names():
+    if not SCENARIOS_DIR.exists():
+        return []
+    return sorted(p.name for p in SCENARIOS_DIR.iterdir() if (p / "expected.yaml").exists())
+
+
+def load_scenario(name):
+    directory = SCENARIOS_DIR / name
+    if not (directory / "expected.yaml").exists():
+        raise FileNotFoundError(f"no scenario {name!r} in {SCENARIOS_DIR}")
+    with open(directory / "expected.yaml") as handle:
+        expected = yaml.load(handle, Loader=_loader())
+    return Scenario(name=name, dir=directory, objects=load_objects(directory / "objects.yaml"), expected=expected)
+
+
+def all_scenarios():
+    return [load_scenario(name) for name in scenario_names()]

@@ -1,0 +1,135 @@
+"""Argo node facts: decoding, the `argo get` tree, and pod <-> node matching."""
+import base64
+import gzip
+import json
+
+import pytest
+
+from kubectl_kueue_argo.interpret import argo, names
+
+WF = "steps-z2zdn"
+
+
+def node(name, node_type, *, phase="Succeeded", boundary="", children=(), started="2026-08-24T10:00:00Z",
+         template="whalesay", display=None):
+    node_id = names.node_id(WF, name)
+    return node_id, {
+        "id": node_id, "name": name, "displayName": display or name.rsplit(".", 1)[-1], "type": node_type,
+        "phase": phase, "boundaryID": boundary, "children": list(children), "startedAt": started,
+        "templateName": template,
+    }
+
+
+def steps_workflow_nodes():
+    """hello1, then hello2a || hello2b, as the Argo docs' steps example records them."""
+    root_id, _ = node(WF, "Steps")
+    g0_id, _ = node(f"{WF}[0]", "StepGroup")
+    g1_id, _ = node(f"{WF}[1]", "StepGroup")
+    h1_id, h1 = node(f"{WF}[0].hello1", "Pod", boundary=root_id, children=[g1_id], started="2026-08-24T10:00:01Z")
+    h2a_id, h2a = node(f"{WF}[1].hello2a", "Pod", boundary=root_id, started="2026-08-24T10:00:10Z")
+    h2b_id, h2b = node(f"{WF}[1].hello2b", "Pod", boundary=root_id, started="2026-08-24T10:00:10Z")
+    _, root = node(WF, "Steps", children=[g0_id], template="hello-hello-hello", display=WF)
+    _, g0 = node(f"{WF}[0]", "StepGroup", boundary=root_id, children=[h1_id], started="2026-08-24T10:00:01Z", display="[0]")
+    _, g1 = node(f"{WF}[1]", "StepGroup", boundary=root_id, children=[h2a_id, h2b_id], started="2026-08-24T10:00:10Z", display="[1]")
+    return {n["id"]: n for n in (root, g0, g1, h1, h2a, h2b)}
+
+
+def drawn(lines):
+    return ["".join(line.glyphs) + " " + line.node["displayName"] for line in lines]
+
+
+def test_steps_tree_matches_argo_get_glyphs():
+    lines = argo.build_tree(WF, steps_workflow_nodes())
+    assert drawn(lines) == [f" {WF}", "├─── hello1", "└─┬─ hello2a", "  └─ hello2b"]
+
+
+def test_dag_tasks_hang_off_the_dag_and_taskgroups_are_not_drawn():
+    dag_id, dag = node(WF, "DAG", children=[], template="diamond", display=WF)
+    tg_id, taskgroup = node(f"{WF}.fan", "TaskGroup", boundary=dag_id)
+    items = [node(f"{WF}.fan({i}:{i})", "Pod", boundary=dag_id, started="2026-08-24T10:00:05Z") for i in (2, 0, 1)]
+    nodes = {dag_id: dag, tg_id: taskgroup, **{nid: n for nid, n in items}}
+    lines = argo.build_tree(WF, nodes)
+    assert [line.node["name"] for line in lines] == [WF, f"{WF}.fan(0:0)", f"{WF}.fan(1:1)", f"{WF}.fan(2:2)"]
+    assert ["".join(line.glyphs) for line in lines] == ["", "├─", "├─", "└─"]
+
+
+def test_retry_with_one_attempt_is_hidden_and_with_two_is_shown():
+    root_id, _ = node(WF, "Steps")
+    retry_id, retry = node(f"{WF}[0].work", "Retry", boundary=root_id)
+    attempt0_id, attempt0 = node(f"{WF}[0].work(0)", "Pod", boundary=root_id, phase="Failed")
+    group_id, group = node(f"{WF}[0]", "StepGroup", boundary=root_id, children=[retry_id])
+    _, root = node(WF, "Steps", children=[group_id], display=WF)
+    retry["children"] = [attempt0_id]
+    nodes = {n["id"]: n for n in (root, group, retry, attempt0)}
+    assert [line.node_id for line in argo.build_tree(WF, nodes)] == [root_id, attempt0_id]
+    attempt1_id, attempt1 = node(f"{WF}[0].work(1)", "Pod", boundary=root_id, started="2026-08-24T10:05:00Z")
+    retry["children"].append(attempt1_id)
+    nodes[attempt1_id] = attempt1
+    assert [line.node_id for line in argo.build_tree(WF, nodes)] == [root_id, retry_id, attempt0_id, attempt1_id]
+
+
+def test_nodes_outside_the_tree_are_still_listed():
+    orphan_id, orphan = node(f"{WF}.lost", "Pod")
+    assert [line.node_id for line in argo.build_tree(WF, {orphan_id: orphan})] == [orphan_id]
+
+
+def test_decode_inline_compressed_and_offloaded():
+    nodes = steps_workflow_nodes()
+    assert argo.decode_nodes({"status": {"nodes": nodes}}).storage == "inline"
+    packed = base64.b64encode(gzip.compress(json.dumps(nodes).encode())).decode()
+    decoded = argo.decode_nodes({"status": {"compressedNodes": packed}})
+    assert decoded.storage == "compressed" and decoded.nodes == nodes and decoded.problem is None
+    offloaded = argo.decode_nodes({"status": {"offloadNodeStatusVersion": "fnv:123"}})
+    assert offloaded.storage == "offloaded" and offloaded.nodes == {} and "Argo Server" in offloaded.problem
+
+
+@pytest.mark.parametrize("payload", ["not base64 at all!!", base64.b64encode(b"\x1f\x8bgarbage").decode(),
+                                     base64.b64encode(gzip.compress(b"[1, 2]")).decode()])
+def test_broken_compressed_nodes_give_a_problem_not_an_exception(payload):
+    decoded = argo.decode_nodes({"status": {"compressedNodes": payload}})
+    assert decoded.nodes == {} and decoded.problem
+
+
+def pod(name, annotations=None, labels=None, created="2026-08-24T10:00:00Z"):
+    return {"metadata": {"name": name, "annotations": annotations or {},
+                         "labels": {"workflows.argoproj.io/workflow": WF, **(labels or {})},
+                         "creationTimestamp": created}}
+
+
+def test_pods_match_nodes_by_annotation_then_name_hash_then_v1_name():
+    nodes = steps_workflow_nodes()
+    ids = {n["displayName"]: nid for nid, n in nodes.items()}
+    by_id = pod("a", {argo.NODE_ID_ANNOTATION: ids["hello1"]})
+    by_name = pod("b", {argo.NODE_NAME_ANNOTATION: f"{WF}[1].hello2a"})
+    by_v1_name = pod(ids["hello2b"])
+    agent = pod(names.agent_pod_name(WF), labels={argo.COMPONENT_LABEL: "agent"})
+    index = argo.index_pods(WF, [by_id, by_name, by_v1_name, agent], nodes)
+    assert index.by_node[ids["hello1"]] is by_id
+    assert index.by_node[ids["hello2a"]] is by_name
+    assert index.by_node[ids["hello2b"]] is by_v1_name
+    assert index.agent_pod is agent and index.unmatched == []
+
+
+def test_pods_without_annotations_match_their_v2_name():
+    nodes = steps_workflow_nodes()
+    hello1 = next(n for n in nodes.values() if n["displayName"] == "hello1")
+    v2 = pod(names.pod_name_v2(WF, hello1["name"], "whalesay"))
+    assert argo.index_pods(WF, [v2], nodes).by_node[hello1["id"]] is v2
+
+
+def test_expected_pod_name_follows_the_format_annotation():
+    nodes = steps_workflow_nodes()
+    hello1 = next(n for n in nodes.values() if n["displayName"] == "hello1")
+    workflow = {"metadata": {"name": WF}}
+    assert argo.expected_pod_name(workflow, hello1) == f"{WF}-whalesay-{names.fnv1a_32(hello1['name'])}"
+    workflow["metadata"]["annotations"] = {argo.POD_NAME_FORMAT_ANNOTATION: "v1"}
+    assert argo.expected_pod_name(workflow, hello1) == hello1["id"]
+
+
+def test_naming_rules_reproduce_upstream_vectors():
+    assert names.node_id("many-items-z26lj", "many-items-z26lj[0].sleep(9:nine)") == "many-items-z26lj-2619926859"
+    assert names.pod_name_v2("many-items-z26lj", "many-items-z26lj[0].sleep(9:nine)", "sleep") == \
+        "many-items-z26lj-sleep-2619926859"
+    assert names.agent_pod_name("wf") == "wf-1340600742-agent"
+    assert names.pod_workload_name("steps-x7k2p-whalesay-2405123907", "9b2d4e61-0c3a-4f7e-8d15-2a6b9c0e3f42") == \
+        "pod-steps-x7k2p-whalesay-2405123907-8d850"

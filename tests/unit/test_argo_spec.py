@@ -1,0 +1,161 @@
+"""Template types, pod kinds and the labels a template's pod would get (Argo precedence)."""
+import pytest
+
+from kubectl_kueue_argo.interpret.argo_spec import QUEUE_LABEL, SpecResolver, pod_kind, template_type
+
+
+def wf(spec, kind="Workflow", name="wf", status=None):
+    doc = {"apiVersion": "argoproj.io/v1alpha1", "kind": kind, "metadata": {"name": name}, "spec": spec}
+    if status:
+        doc["status"] = status
+    return doc
+
+
+def ctr(name, labels=None, **extra):
+    template = {"name": name, "container": {"image": "busybox"}, **extra}
+    if labels is not None:
+        template["metadata"] = {"labels": labels}
+    return template
+
+
+def q(name):
+    return {QUEUE_LABEL: name}
+
+
+@pytest.mark.parametrize("template, expected, pod", [
+    ({"container": {}}, "container", "own"),
+    ({"script": {"source": "x"}}, "script", "own"),
+    ({"resource": {"action": "create"}}, "resource", "own"),
+    ({"data": {"source": {}}}, "data", "own"),
+    ({"containerSet": {"containers": []}}, "containerSet", "own"),
+    ({"http": {"url": "x"}}, "http", "agent"),
+    ({"plugin": {"hello": {}}}, "plugin", "agent"),
+    ({"suspend": {}}, "suspend", "none"),
+    ({"steps": []}, "steps", "none"),
+    ({"dag": {"tasks": []}}, "dag", "none"),
+    ({"name": "x"}, "unknown", "none"),
+    (None, "unknown", "none"),
+])
+def test_type_and_pod(template, expected, pod):
+    assert template_type(template) == expected
+    assert pod_kind(template_type(template)) == pod
+
+
+def test_template_metadata_beats_pod_metadata():
+    doc = wf({"podMetadata": {"labels": {**q("wide"), "team": "a"}},
+              "templates": [ctr("a", q("own")), ctr("b")]})
+    resolver = SpecResolver(doc, [])
+    assert resolver.resolve("a").queue_name == "own"
+    assert resolver.resolve("b").queue_name == "wide"
+    assert resolver.resolve("b").labels["team"] == "a"
+    assert resolver.resolve("b").labels["workflows.argoproj.io/workflow"] == "wf"
+
+
+def test_template_defaults_are_under_the_template():
+    doc = wf({"podMetadata": {"labels": q("wide")},
+              "templateDefaults": {"metadata": {"labels": q("defaults")}},
+              "templates": [ctr("a", q("own")), ctr("b")]})
+    resolver = SpecResolver(doc, [])
+    assert resolver.resolve("a").queue_name == "own"
+    assert resolver.resolve("b").queue_name == "defaults"   # template metadata (via defaults) > podMetadata
+
+
+def test_template_defaults_do_not_change_the_type():
+    doc = wf({"templateDefaults": {"container": {"resources": {"requests": {"cpu": "1"}}}},
+              "templates": [{"name": "s", "steps": []}, ctr("c")]})
+    resolver = SpecResolver(doc, [])
+    assert resolver.resolve("s").type == "steps"
+    assert resolver.resolve("c").template["container"]["resources"]["requests"]["cpu"] == "1"
+
+
+def test_workflow_template_ref_merges_pod_metadata_workflow_wins():
+    wft = wf({"podMetadata": {"labels": {**q("from-wft"), "x": "wft"}}, "templates": [ctr("main")]},
+             kind="WorkflowTemplate", name="base")
+    doc = wf({"workflowTemplateRef": {"name": "base"}, "podMetadata": {"labels": {"x": "wf"}}})
+    resolved = SpecResolver(doc, [wft]).resolve("main")
+    assert resolved.queue_name == "from-wft"
+    assert resolved.labels["x"] == "wf"
+    assert resolved.origin == "WorkflowTemplate/base"
+
+
+def test_stored_workflow_template_spec_is_used_without_the_template():
+    stored = {"podMetadata": {"labels": q("stored")}, "templates": [ctr("main")]}
+    doc = wf({"workflowTemplateRef": {"name": "gone"}}, status={"storedWorkflowTemplateSpec": stored})
+    resolver = SpecResolver(doc, [])
+    assert resolver.resolve("main").queue_name == "stored"
+    assert resolver.unresolved_refs() == []
+
+
+def test_template_ref_folds_referenced_pod_metadata_in_3_7():
+    wft = wf({"podMetadata": {"labels": q("wft-queue")}, "templates": [ctr("leaf"), ctr("own", q("mine"))]},
+             kind="WorkflowTemplate", name="lib")
+    doc = wf({"podMetadata": {"labels": q("wf-queue")},
+              "templates": [{"name": "main", "steps": [[{"name": "s", "templateRef": {"name": "lib", "template": "leaf"}}]]}]})
+    ref = {"name": "lib", "template": "leaf"}
+    assert SpecResolver(doc, [wft]).resolve(template_ref=ref).queue_name == "wft-queue"
+    assert SpecResolver(doc, [wft], argo_version=(3, 6)).resolve(template_ref=ref).queue_name == "wf-queue"
+    # the template's own label is kept (only missing keys are folded)
+    assert SpecResolver(doc, [wft]).resolve(template_ref={"name": "lib", "template": "own"}).queue_name == "mine"
+
+
+def test_podmetadata_overrides_template_mode_models_argo_15870():
+    doc = wf({"podMetadata": {"labels": q("wide")}, "templates": [ctr("a", q("own"))]})
+    assert SpecResolver(doc, [], podmetadata_overrides_template=True).resolve("a").queue_name == "wide"
+
+
+def test_cluster_template_ref_and_stored_templates():
+    cwft = wf({"templates": [ctr("t", q("cq-lq"))]}, kind="ClusterWorkflowTemplate", name="c")
+    ref = {"name": "c", "template": "t", "clusterScope": True}
+    assert SpecResolver(wf({"templates": []}), [cwft]).resolve(template_ref=ref).queue_name == "cq-lq"
+    stored = {"cluster/c/t": ctr("t", q("stored-q"))}
+    doc = wf({"templates": []}, status={"storedTemplates": stored})
+    resolved = SpecResolver(doc, []).resolve(template_ref=ref)
+    assert resolved.queue_name == "stored-q"
+    assert resolved.origin == "ClusterWorkflowTemplate/c"
+
+
+def test_unresolved_template_ref_is_reported():
+    doc = wf({"podMetadata": {"labels": q("wide")},
+              "templates": [{"name": "main", "dag": {"tasks": [{"name": "a", "templateRef": {"name": "nope", "template": "x"}}]}}]})
+    resolver = SpecResolver(doc, [])
+    resolver.templates()
+    assert resolver.unresolved_refs() == ["WorkflowTemplate/nope"]
+    resolved = resolver.resolve(template_ref={"name": "nope", "template": "x"})
+    assert resolved.unresolved_reason and resolved.queue_name == "wide"
+    assert resolver.resolve("missing") is None
+    assert resolver.resolve() is None
+
+
+def test_templates_include_ref_targets_and_their_local_calls():
+    wft = wf({"templates": [{"name": "entry", "steps": [[{"name": "x", "template": "leaf"}]]}, ctr("leaf"), ctr("unused")]},
+             kind="WorkflowTemplate", name="lib")
+    doc = wf({"templates": [{"name": "main", "steps": [[{"name": "s", "templateRef": {"name": "lib", "template": "entry"}}]]}]})
+    found = [(t["name"], origin) for t, origin in SpecResolver(doc, [wft]).templates()]
+    assert found == [("main", "Workflow/wf"), ("entry", "WorkflowTemplate/lib"), ("leaf", "WorkflowTemplate/lib")]
+
+
+def test_inline_templates_are_listed():
+    doc = wf({"templates": [{"name": "main", "dag": {"tasks": [{"name": "a", "inline": {"container": {"image": "x"}}}]}}]})
+    rows = SpecResolver(doc, []).resolved_templates()
+    assert [(r.name, r.type, r.pod) for r in rows] == [("main", "dag", "none"), ("main/a(inline)", "container", "own")]
+
+
+def test_agent_pod_gets_pod_metadata_only():
+    doc = wf({"podMetadata": {"labels": {"team": "a"}},
+              "templates": [{"name": "h", "http": {"url": "u"}, "metadata": {"labels": q("ignored")}}]})
+    resolved = SpecResolver(doc, []).resolve("h")
+    assert resolved.pod == "agent"
+    assert resolved.queue_name is None
+    assert resolved.labels["workflows.argoproj.io/component"] == "agent"
+
+
+def test_cron_workflow_uses_workflow_spec():
+    doc = {"kind": "CronWorkflow", "metadata": {"name": "c"},
+           "spec": {"schedule": "* * * * *", "workflowSpec": {"podMetadata": {"labels": q("cron")}, "templates": [ctr("a")]}}}
+    assert SpecResolver(doc, []).resolve("a").queue_name == "cron"
+
+
+def test_template_scope_lookup_for_status_nodes():
+    wft = wf({"podMetadata": {"labels": q("lib-q")}, "templates": [ctr("leaf")]}, kind="WorkflowTemplate", name="lib")
+    resolved = SpecResolver(wf({"templates": []}), [wft]).resolve("leaf", template_scope="namespaced/lib")
+    assert resolved.type == "container" and resolved.origin == "WorkflowTemplate/lib"

@@ -1,0 +1,260 @@
+"""The pre-flight check: rows, findings, rendering and manifest loading."""
+import json
+from fractions import Fraction as F
+
+import pytest
+import yaml
+
+from kubectl_kueue_argo.errors import InputError
+from kubectl_kueue_argo.interpret.argo_spec import QUEUE_LABEL
+from kubectl_kueue_argo.interpret.preflight import ClusterFacts, PreflightOptions, analyze
+from kubectl_kueue_argo.render.preflight import preflight_document, render_preflight_text
+from kubectl_kueue_argo.sources.manifests import load_documents
+from tests.support.paths import KUEUE_SITE_EXAMPLES
+
+
+def site(name):
+    path = KUEUE_SITE_EXAMPLES / name
+    if not path.exists():
+        pytest.skip(f"{path} not available")
+    return [d for d in yaml.safe_load_all(path.read_text()) if d]
+
+
+def wf(spec, name="wf", kind="Workflow"):
+    return {"apiVersion": "argoproj.io/v1alpha1", "kind": kind, "metadata": {"name": name}, "spec": spec}
+
+
+def ctr(name, labels=None, resources=None, **extra):
+    template = {"name": name, "container": {"image": "x", "resources": resources or {"requests": {"cpu": "1", "memory": "1Gi"}}}, **extra}
+    if labels:
+        template["metadata"] = {"labels": labels}
+    return template
+
+
+def q(name):
+    return {QUEUE_LABEL: name}
+
+
+def codes(report):
+    return sorted(f.code for f in report.findings)
+
+
+def by_code(report, code):
+    return [f for f in report.findings if f.code == code]
+
+
+def cluster_queue(cpu="9", memory="36Gi", cohort=None, borrowing=None, covered=("cpu", "memory")):
+    resources = [{"name": "cpu", "nominalQuota": cpu, **({"borrowingLimit": borrowing} if borrowing else {})},
+                 {"name": "memory", "nominalQuota": memory}]
+    resources = [r for r in resources if r["name"] in covered]
+    spec = {"resourceGroups": [{"coveredResources": list(covered), "flavors": [{"name": "default-flavor", "resources": resources}]}]}
+    if cohort:
+        spec["cohort"] = cohort
+    return {"kind": "ClusterQueue", "metadata": {"name": "cq"}, "spec": spec}
+
+
+def facts(cq=None, queues=("user-queue",), **extra):
+    return ClusterFacts(namespace="team", local_queues={name: "cq" for name in queues},
+                        cluster_queues={"cq": cq or cluster_queue()}, **extra)
+
+
+def test_queue_per_template_example():
+    report = analyze(site("workflow-queue-per-template.yaml"))
+    rows = {r.name: r for r in report.templates}
+    assert rows["whalesay"].queue_name == "user-queue"
+    assert rows["whalesay-queue-2"].queue_name == "user-queue-2"
+    assert (rows["whalesay"].type, rows["whalesay"].pod, rows["whalesay"].managed) == ("container", "own", True)
+    assert rows["hello-hello-hello"].pod == "none" and rows["hello-hello-hello"].queue_name is None
+    assert rows["whalesay"].workflow == "Workflow/steps-"
+    assert "MixedQueueing" not in codes(report)
+    assert len(by_code(report, "NoResourceRequests")) == 2
+
+
+def test_single_queue_example_with_http_step_gives_agent_pod_queued():
+    docs = site("workflow-single-queue.yaml")
+    docs[0]["spec"]["templates"].append({"name": "call", "http": {"url": "https://example.com"}})
+    report = analyze(docs)
+    assert "AgentPodQueued" in codes(report)
+    agent = next(r for r in report.templates if r.name == "call")
+    assert (agent.pod, agent.queue_name) == ("agent", "user-queue")
+    assert agent.requests == {"cpu": F(1, 100), "memory": F(64 * 10**6)}
+    finding = by_code(report, "AgentPodQueued")[0]
+    assert "user-queue" in finding.message and "call" in finding.message and finding.remedy
+
+
+def test_single_queue_example_requests():
+    row = analyze(site("workflow-single-queue.yaml")).templates[0]
+    assert row.requests == {"cpu": F(110, 1000), "memory": F(96 * 2**20)}
+    assert row.managed is True
+
+
+def test_mixed_and_unqueued():
+    mixed = analyze([wf({"templates": [ctr("a", q("lq")), ctr("b")]})])
+    assert by_code(mixed, "MixedQueueing")[0].severity == "warning"
+    assert "b" in by_code(mixed, "MixedQueueing")[0].message
+    none = analyze([wf({"templates": [ctr("a"), ctr("b")]})])
+    assert codes(none) == ["Unqueued"]
+    assert none.templates[0].managed is None
+
+
+def test_queue_label_on_agent_template():
+    report = analyze([wf({"templates": [ctr("a", q("lq")), {"name": "h", "http": {"url": "u"}, "metadata": {"labels": q("lq")}}]})])
+    assert [f.template for f in by_code(report, "QueueLabelOnAgentTemplate")] == ["h"]
+    assert "AgentPodQueued" not in codes(report)
+    assert next(r for r in report.templates if r.name == "h").queue_name is None
+
+
+def test_resource_step_queued_mentions_the_created_objects_label():
+    job = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  generateName: j-\n"
+    labelled = job + "  labels:\n    kueue.x-k8s.io/queue-name: jobs\n"
+    report = analyze([wf({"podMetadata": {"labels": q("lq")}, "templates": [
+        {"name": "plain", "resource": {"action": "create", "manifest": job}},
+        {"name": "labelled", "resource": {"action": "create", "manifest": labelled}},
+        {"name": "patch", "resource": {"action": "patch", "manifest": job}}]})])
+    found = {f.template: f for f in by_code(report, "ResourceStepQueued")}
+    assert found["plain"].severity == "warning" and "no queue label" in found["plain"].message
+    assert found["labelled"].severity == "info" and "(jobs)" in found["labelled"].message
+    assert found["patch"].severity == "info"
+    assert "NoResourceRequests" not in codes(report)
+
+
+def test_suspend_template_and_spec_suspend():
+    report = analyze([wf({"suspend": True, "podMetadata": {"labels": q("lq")},
+                          "templates": [ctr("a"), {"name": "wait", "suspend": {}}]})])
+    found = by_code(report, "SuspendNotUnderstood")
+    assert sorted(str(f.template) for f in found) == ["None", "wait"]
+
+
+def test_pod_spec_patch_findings():
+    patch = "containers:\n- name: main\n  resources:\n    requests:\n      cpu: '3'\n"
+    report = analyze([wf({"podMetadata": {"labels": q("lq")}, "templates": [
+        ctr("a", podSpecPatch=patch),
+        ctr("b", podSpecPatch='{"containers":[{"name":"main","resources":{"limits":{"cpu":"{{inputs.parameters.cpu}}"}}}]}'),
+        ctr("c", podSpecPatch="schedulingGates:\n- name: example.com/hold\n")]})])
+    resources = {f.template: f for f in by_code(report, "PodSpecPatchChangesResources")}
+    assert set(resources) == {"a", "b"}
+    assert "cannot be evaluated" in resources["b"].message
+    assert [f.template for f in by_code(report, "PodSpecPatchSchedulingGates")] == ["c"]
+    row_a = next(r for r in report.templates if r.name == "a")
+    assert row_a.requests["cpu"] == F(3) + F(1, 100)   # the patch is applied to the count
+
+
+def test_wf_level_pod_spec_patch_with_expression():
+    report = analyze([wf({"podSpecPatch": "{{workflow.parameters.patch}}", "templates": [ctr("a", q("lq"))]})])
+    found = by_code(report, "PodSpecPatchChangesResources") + by_code(report, "PodSpecPatchSchedulingGates")
+    assert len(found) == 2 and all(f.template is None for f in found)
+
+
+def test_unresolved_template_ref_without_cluster():
+    report = analyze([wf({"workflowTemplateRef": {"name": "elsewhere"}})])
+    assert [f.code for f in report.findings] == ["UnresolvedTemplateRef"]
+    assert "WorkflowTemplate/elsewhere" in report.findings[0].message
+
+
+def test_template_ref_resolved_from_input_and_cluster():
+    wft = wf({"podMetadata": {"labels": q("lib-q")}, "templates": [ctr("leaf")]}, name="lib", kind="WorkflowTemplate")
+    doc = wf({"templates": [{"name": "main", "steps": [[{"name": "s", "templateRef": {"name": "lib", "template": "leaf"}}]]}]})
+    rows = analyze([doc, wft]).templates
+    assert [(r.workflow, r.name, r.queue_name) for r in rows if r.workflow == "Workflow/wf"] == [
+        ("Workflow/wf", "main", None), ("Workflow/wf", "lib/leaf", "lib-q")]
+    cluster = facts(queues=("lib-q",), workflow_templates=[wft])
+    assert "UnresolvedTemplateRef" not in codes(analyze([doc], cluster=cluster))
+
+
+def test_local_queue_not_found_suggests_the_closest_name():
+    report = analyze([wf({"templates": [ctr("a", q("user-queu"))]})], cluster=facts())
+    found = by_code(report, "LocalQueueNotFound")
+    assert len(found) == 1 and found[0].severity == "error"
+    assert "user-queue" in found[0].remedy and "team" in found[0].message
+
+
+def test_resource_not_covered():
+    report = analyze([wf({"templates": [ctr("gpu", q("user-queue"), {"limits": {"nvidia.com/gpu": "1"}})]})], cluster=facts())
+    found = by_code(report, "ResourceNotCovered")
+    assert len(found) == 1 and "nvidia.com/gpu" in found[0].message and found[0].template == "gpu"
+
+
+def test_never_fits_without_cohort_and_with_unbounded_cohort():
+    big = [wf({"templates": [ctr("big", q("user-queue"), {"requests": {"cpu": "12", "memory": "1Gi"}})]})]
+    found = by_code(analyze(big, cluster=facts()), "NeverFits")
+    assert len(found) == 1 and "cpu 12" in found[0].message and "no cohort" in found[0].message
+    assert not by_code(analyze(big, cluster=facts(cluster_queue(cohort="shared"))), "NeverFits")
+    limited = facts(cluster_queue(cohort="shared", borrowing="2"))
+    assert by_code(analyze(big, cluster=limited), "NeverFits")
+    fits = facts(cluster_queue(cohort="shared", borrowing="4"))   # 12 cpu + 10m executor
+    assert not by_code(analyze(big, cluster=fits), "NeverFits")
+
+
+def test_queue_demand_names_the_largest_step():
+    docs = [wf({"podMetadata": {"labels": q("user-queue")}, "templates": [
+        ctr("small", resources={"requests": {"cpu": "1"}}), ctr("large", resources={"requests": {"cpu": "4"}})]})]
+    found = by_code(analyze(docs, cluster=facts()), "QueueDemand")
+    assert len(found) == 1 and found[0].template == "large" and "cpu 9" in found[0].message
+
+
+def test_namespace_not_managed_and_default_local_queue():
+    docs = [wf({"templates": [ctr("a", q("user-queue")), ctr("b")]})]
+    rows = {r.name: r for r in analyze(docs, cluster=facts(namespace_managed=False)).templates}
+    assert rows["a"].managed is False
+    rows = {r.name: r for r in analyze(docs, cluster=facts(queues=("user-queue", "default"))).templates}
+    assert (rows["b"].queue_name, rows["b"].managed) == ("default", True)
+    rows = {r.name: r for r in analyze(docs, cluster=facts()).templates}
+    assert (rows["b"].queue_name, rows["b"].managed) == (None, False)
+
+
+def test_queue_label_conflict_warns_about_argo_15870():
+    docs = [wf({"podMetadata": {"labels": q("wide")}, "templates": [ctr("a", q("own"))]})]
+    assert [f.template for f in by_code(analyze(docs), "QueueLabelConflict")] == ["a"]
+    modelled = analyze(docs, options=PreflightOptions(podmetadata_overrides_template=True))
+    assert modelled.templates[0].queue_name == "wide" and not by_code(modelled, "QueueLabelConflict")
+
+
+def test_render_text_and_document():
+    docs = [wf({"templates": [ctr("a\x1b[31mred", q("lq")), ctr("b"), {"name": "h", "http": {"url": "u"}}]})]
+    report = analyze(docs)
+    text = render_preflight_text(report)
+    assert text.splitlines()[0].split() == ["WORKFLOW", "TEMPLATE", "TYPE", "POD", "QUEUE", "MANAGED", "REQUESTS"]
+    assert "\x1b" not in text and "^[" in text
+    assert "cpu=1010m,memory=1088Mi" in text
+    assert "Warnings (" in text and "Fix:" in text
+    document = preflight_document(report)
+    json.dumps(document)
+    assert set(document) == {"templates", "findings"}
+    assert document["templates"][0]["requests"] == {"cpu": "1010m", "memory": "1088Mi"}
+    assert {"code", "severity", "template", "message"} <= set(document["findings"][0])
+    assert "\x1b[" in render_preflight_text(report, color=True)
+
+
+def test_render_empty_report():
+    assert "No Argo" in render_preflight_text(analyze([{"kind": "ConfigMap"}]))
+
+
+def test_load_documents(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "b.yaml").write_text("kind: Workflow\nmetadata: {name: b}\n---\nkind: ConfigMap\n---\n")
+    (tmp_path / "sub" / "a.json").write_text(json.dumps({"kind": "List", "items": [{"kind": "WorkflowTemplate"}]}))
+    (tmp_path / "notes.txt").write_text("ignored")
+    loaded = load_documents([str(tmp_path)])
+    assert [(src.endswith("b.yaml"), d["kind"]) for src, d in loaded] == [(True, "Workflow"), (False, "WorkflowTemplate")]
+    assert len(load_documents([str(tmp_path)], kinds=None)) == 3
+    assert load_documents(["-"], stdin_text="kind: CronWorkflow\n")[0][0] == "<stdin>"
+
+
+@pytest.mark.parametrize("content, expected", [
+    (b"kind: Workflow\nspec:\n  templates: [\n  - a\n", "line"),
+    (b"kind: Workflow\n\x00\x01binary", "binary"),
+    (b"\xff\xfe\xfa", "UTF-8"),
+    (b"- just\n- a list\n", "not a Kubernetes object"),
+])
+def test_malformed_input_raises_input_error(tmp_path, content, expected):
+    path = tmp_path / "bad.yaml"
+    path.write_bytes(content)
+    with pytest.raises(InputError) as error:
+        load_documents([str(path)])
+    assert str(path) in error.value.message and expected in error.value.message
+    assert "\n" not in error.value.message
+
+
+def test_missing_file_raises_input_error(tmp_path):
+    with pytest.raises(InputError, match="no such file"):
+        load_documents([str(tmp_path / "nope.yaml")])
