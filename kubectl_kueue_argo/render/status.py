@@ -128,8 +128,13 @@ def _icon(node, phase, utf8):
     return phase
 
 
+_ROUTINE = {("Admitted", "Admitted"), ("Finished", "Succeeded")}
+
+
 def step_message(step):
-    """The MESSAGE cell: queue position first, then why."""
+    """The MESSAGE cell: queue position first, then why; nothing for the routine states."""
+    if (step.kueue_state, step.reason) in _ROUTINE:
+        return ""
     message = step.message or ""
     for prefix in _FLAVOR_PREFIX:
         if message.startswith(prefix):

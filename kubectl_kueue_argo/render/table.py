@@ -10,5 +10,6 @@ def format_table(headers, rows, no_headers=False):
     if not rows:
         return "" if no_headers else "   ".join(headers)
     text = tabulate(rows, headers=() if no_headers else headers, tablefmt=_KUBECTL,
-                    disable_numparse=True, stralign="left", numalign="left")
+                    disable_numparse=True, stralign="left", numalign="left",
+                    preserve_whitespace=True)  # tree cells start with meaningful spaces
     return "\n".join(line.rstrip() for line in text.splitlines())

@@ -468,6 +468,11 @@ def _kueue_gates(kueue_minor):
 _CREATION_SPECS = {}
 
 
+def clear_cache():
+    """Forget the creation-time pod specs remembered for workload_for_pod (benchmarks)."""
+    _CREATION_SPECS.clear()
+
+
 def effective_pod_metadata(wf, template, template_pod_metadata=None):
     """Labels/annotations Argo puts on a pod: podMetadata, then template metadata (template wins)."""
     labels, annotations = {}, {}

@@ -84,6 +84,7 @@ RESOURCES: Dict[str, ResourceType] = {r.kind: r for r in [
                  verbs=("create", "delete", "get", "list", "patch", "update", "watch"),
                  field_labels=("status.phase",)),
     ResourceType("Event", CORE, "events", "event", True, ("ev",), field_labels=_EVENT_FIELDS),
+    ResourceType("ResourceQuota", CORE, "resourcequotas", "resourcequota", True, ("quota",)),
     ResourceType("Workflow", ARGO, "workflows", "workflow", True, ("wf",)),
     ResourceType("WorkflowTemplate", ARGO, "workflowtemplates", "workflowtemplate", True,
                  ("wftmpl",)),

@@ -1,9 +1,37 @@
 """Scenario fixtures: tests/fixtures/scenarios/<name>/{objects.yaml, expected.yaml}.
 
 objects.yaml is what the cluster holds (a multi-document YAML stream or a `kind: List`, as
-`kubectl get -o yaml` prints), including `PendingWorkloadsSummary` documents as the LocalQueue
-visibility endpoint returns them. expected.yaml is the oracle; its schema is described in
-tests/fixtures/README.md.
+`kubectl get -o yaml` prints), including `PendingWorkloadsSummary` documents exactly as
+GET /apis/visibility.kueue.x-k8s.io/<v>/namespaces/<ns>/localqueues/<lq>/pendingworkloads returns
+them (the LocalQueue is identified by items[].metadata.namespace and items[].localQueueName; a
+LocalQueue without such a document has no pending Workloads, i.e. the endpoint returns no items).
+Objects of other namespaces (e.g. Workloads sharing a ClusterQueue) may be present too.
+
+expected.yaml (the oracle, written from the Argo/Kueue facts, not from the plugin's code):
+
+  description:     one paragraph: what the cluster shows and why
+  namespace:       namespace of the workflow
+  workflow:        workflow name
+  now:             fixed ISO clock for the test (UTC, "Z")
+  server:          options for the fake API server
+    kueue_versions: kueue.x-k8s.io versions served, e.g. [v1beta2, v1beta1], [v1beta1] or []
+                    (visibility is served in the same versions)
+    forbid:        list of {verb, resource, group} answered 403 (group "" = core)
+  workflow_phase:  status.phase of the Workflow
+  node_status:     inline | compressed (status.compressedNodes) | offloaded (offloadNodeStatusVersion)
+  steps:           displayName -> subset of the plugin's `-o json` step fields:
+                   nodeId, type, templateName, phase, podName (null = no Pod object exists),
+                   queueName, gated (pod has the kueue.x-k8s.io/admission gate), workload (name or
+                   null), kueueState, reason, localQueue, clusterQueue (null = unknown/none),
+                   position {localQueue, clusterQueue} (1-based).
+                   A field that is absent is not determined by the facts: do not assert it.
+  pods:            (optional) podName -> same fields, for pods that have no node to key them by
+                   (the agent pod; every pod when nodes are offloaded).
+  summary:         (optional) counts by kueueState over the execution nodes only (types Pod,
+                   Suspend, HTTP, Plugin); Steps/StepGroup/DAG/TaskGroup/Retry/Skipped are not
+                   counted; states with count 0 are omitted.
+  status_findings: (optional) codes `status` must report (a subset check; [] = none expected).
+  explain_codes:   (optional) codes `explain` must report (a subset check).
 """
 from dataclasses import dataclass, field
 from pathlib import Path
