@@ -72,7 +72,7 @@ def explain_command(ctx, workflow, filenames, offline, executor_cpu, executor_me
     if not filenames and not workflow:
         raise UsageError("explain needs a WORKFLOW name, -f FILE, or one of: limitations, setup")
     session = Session(current_options(ctx))
-    color = color_allowed(click.get_text_stream("stdout"))
+    color = color_allowed(sys.stdout)
     if filenames:
         from kubectl_kueue_argo.commands.preflight import run_preflight
 
@@ -110,7 +110,7 @@ def limitations_command(ctx, output):
     if output in ("json", "yaml"):
         click.echo(dump(limitations_document(), output), nl=False)
     else:
-        click.echo(render_limitations_text(color=color_allowed(click.get_text_stream("stdout"))), nl=False)
+        click.echo(render_limitations_text(color=color_allowed(sys.stdout)), nl=False)
 
 
 @explain_command.command("setup", short_help="How to configure Kueue for Argo, and whether this cluster is.")
@@ -124,7 +124,7 @@ def setup_command(ctx, output):
     from kubectl_kueue_argo.commands.setup import run_setup
 
     session = Session(current_options(ctx))
-    has_errors = run_setup(session, output=output, color=color_allowed(click.get_text_stream("stdout")))
+    has_errors = run_setup(session, output=output, color=color_allowed(sys.stdout))
     if has_errors:
         ctx.exit(EXIT_FINDINGS)
 

@@ -1,8 +1,12 @@
-"""`status WF`: one row per step with its Kueue state."""
+"""`status [WF]`: one row per step with its Kueue state, or one row per workflow."""
+import sys
+import shutil
+
 import click
 
 from kubectl_kueue_argo.commands.options import common_options, current_options, output_option, use_utf8
 from kubectl_kueue_argo.commands.session import Session
+from kubectl_kueue_argo.errors import UsageError
 from kubectl_kueue_argo.interpret.correlate import build_status_report
 from kubectl_kueue_argo.render.status import render_status
 from kubectl_kueue_argo.render.structured import dump, status_document
@@ -17,6 +21,15 @@ Examples:
   # More columns: Workload, ClusterQueue, flavors, queue positions, node
   kubectl kueue-argo status my-wf -o wide
 \b
+  # Keep it up to date until the workflow completes (watch API, no polling)
+  kubectl kueue-argo status my-wf -w
+\b
+  # Where did the time go: a Gantt chart of queued versus running
+  kubectl kueue-argo status my-wf --timeline
+\b
+  # All workflows of the namespace (or -A), the one waiting longest first
+  kubectl kueue-argo status -A -l team=ml
+\b
   # Machine-readable, for scripts
   kubectl kueue-argo status my-wf -o json | jq '.steps[] | select(.kueueState=="Pending")'
 \b
@@ -25,26 +38,95 @@ Examples:
 """
 
 
-@click.command("status", epilog=STATUS_EXAMPLES, short_help="Show the Kueue queueing state of each workflow step.")
-@click.argument("workflow", metavar="WORKFLOW")
+@click.command("status", epilog=STATUS_EXAMPLES, short_help="Show the Kueue queueing state of workflow steps.")
+@click.argument("workflow", metavar="[WORKFLOW]", required=False)
 @output_option(["table", "wide", "json", "yaml"], "table")
+@click.option("-A", "--all-namespaces", is_flag=True, help="Without WORKFLOW: list the workflows of all namespaces.")
+@click.option("-l", "--selector", metavar="SELECTOR", help="Without WORKFLOW: only workflows with these labels.")
+@click.option("-w", "--watch", is_flag=True, help="Keep the view up to date until the workflow completes.")
+@click.option("--timeline", is_flag=True, help="Show where the time went: queued versus running, per step.")
 @click.option("--no-headers", is_flag=True, help="Print the table without the header block and column names.")
-@click.option("--no-utf8", is_flag=True, help="Draw the tree with ASCII characters only.")
+@click.option("--no-utf8", is_flag=True, help="Draw with ASCII characters only.")
 @common_options
 @click.pass_context
-def status_command(ctx, workflow, output, no_headers, no_utf8):
+def status_command(ctx, workflow, output, all_namespaces, selector, watch, timeline, no_headers, no_utf8):
     """Show, for each step of WORKFLOW, whether Kueue queues its pod, in which queue, at which
-    position, for how long, and why it waits.
+    position, for how long, and why it waits. Without WORKFLOW, list the workflows of the
+    namespace with their steps counted by Kueue state, the longest current wait first.
 
     Steps are listed in the order and tree shape of `argo get`. A step whose pod was deleted by
     Argo's pod GC is still shown, from the workflow's node status."""
     session = Session(current_options(ctx))
+    stdout = sys.stdout
+    view = _View(output, no_headers, color_allowed(stdout), not no_utf8 and use_utf8(stdout))
+    if watch and session.offline:
+        raise UsageError("--watch needs a cluster; it cannot be combined with --from-file")
+    if workflow is None:
+        if timeline:
+            raise UsageError("--timeline needs a WORKFLOW")
+        return _overview(session, view, all_namespaces, selector, watch, tty=stdout.isatty())
+    if all_namespaces or selector:
+        raise UsageError("-A and -l list workflows; they cannot be combined with a WORKFLOW name")
+    render = (lambda report: view.timeline(report)) if timeline else view.report
+    if watch:
+        from kubectl_kueue_argo.commands.watching import watch_workflow
+        return watch_workflow(session, workflow, render, tty=stdout.isatty())
     snapshot = session.status_snapshot(workflow)
-    report = build_status_report(snapshot, session.now())
-    if output in ("json", "yaml"):
-        click.echo(dump(status_document(report), output), nl=False)
-        return
-    text = render_status(report, wide=output == "wide", no_headers=no_headers,
-                         color=color_allowed(click.get_text_stream("stdout")),
-                         utf8=not no_utf8 and use_utf8())
-    click.echo(text, nl=False)
+    click.echo(render(build_status_report(snapshot, session.now())), nl=False)
+
+
+class _View:
+    def __init__(self, output, no_headers, color, utf8):
+        self.output, self.no_headers, self.color, self.utf8 = output, no_headers, color, utf8
+
+    @property
+    def structured(self):
+        return self.output in ("json", "yaml")
+
+    def report(self, report):
+        if self.structured:
+            return dump(status_document(report), self.output)
+        return render_status(report, wide=self.output == "wide", no_headers=self.no_headers,
+                             color=self.color, utf8=self.utf8)
+
+    def timeline(self, report):
+        from kubectl_kueue_argo.interpret.timeline import build_timeline, timeline_document
+        from kubectl_kueue_argo.render.timeline import render_timeline
+
+        timeline = build_timeline(report)
+        if self.structured:
+            document = status_document(report)
+            document["timeline"] = timeline_document(timeline)
+            return dump(document, self.output)
+        width = shutil.get_terminal_size((110, 24)).columns
+        return render_timeline(timeline, width=width, utf8=self.utf8, color=self.color)
+
+
+def _overview(session, view, all_namespaces, selector, watch, *, tty):
+    from kubectl_kueue_argo.interpret.overview import build_overview, overview_document
+    from kubectl_kueue_argo.interpret.selectors import selector_matcher
+    from kubectl_kueue_argo.render.overview import empty_message, render_overview
+    from kubectl_kueue_argo.sources import overview as overview_source
+
+    namespace = None if all_namespaces else session.namespace()
+
+    def render(objects):
+        overview = build_overview(objects.workflows, objects.pods, objects.workloads, objects.local_queues,
+                                  session.now(), kueue_installed=objects.kueue_installed,
+                                  all_namespaces=namespace is None, notes=objects.notes)
+        if view.structured:
+            return dump(overview_document(overview), view.output)
+        if not overview.rows:
+            click.echo(empty_message(namespace, namespace is None), err=True)
+            return ""
+        return render_overview(overview, no_headers=view.no_headers)
+
+    if watch:
+        from kubectl_kueue_argo.commands.watching import watch_overview
+        return watch_overview(session, namespace, selector, render, tty=tty)
+    matcher = selector_matcher(selector)
+    if session.offline:
+        objects = overview_source.read_files(session.files(), namespace, matcher)
+    else:
+        objects = overview_source.read_live(session.live(), namespace, selector)
+    click.echo(render(objects), nl=False)

@@ -110,7 +110,7 @@ def step_template_name(node):
 @dataclass
 class TreeLine:
     node_id: str
-    glyphs: List[str]           # tokens: "├─" "└─" "│ " "  " "┬─" "──"; renderers may map them to ASCII
+    glyphs: List[str]           # tokens: " " "├─" "└─" "│ " "  " "┬─" "──"; renderers may map them to ASCII
     node: dict = field(repr=False, default=None)
 
 
@@ -128,7 +128,7 @@ def build_tree(workflow_name, nodes):
     roots = [workflow_name, names.onexit_node_id(workflow_name)]
     for root in roots:
         if root in nodes:
-            _walk(root, nodes, children, [], [], lines, seen)
+            _walk(root, nodes, children, [" "], [" "], lines, seen)  # argo get indents every tree by one space
     for node_id in sorted((nid for nid in nodes if nid not in seen), key=lambda nid: _sort_key(nodes[nid])):
         node = nodes[node_id]
         if node.get("type") in STEP_TYPES:

@@ -76,12 +76,12 @@ class StatusReport:
 class _Context:
     """What every step's classification needs, built once per report."""
 
-    def __init__(self, snapshot, workflow_name, now):
+    def __init__(self, snapshot, workflow_name, now, workload_index=None):
         self.snapshot = snapshot
         self.namespace = snapshot.namespace
         self.workflow_name = workflow_name
         self.now = now
-        self.workloads = kueue.WorkloadIndex(snapshot.workloads or [])
+        self.workloads = workload_index or kueue.WorkloadIndex(snapshot.workloads or [])
         self.workloads_readable = snapshot.workloads is not None
         self.local_queues = ({lq.name: lq for lq in map(kueue.local_queue_info, snapshot.local_queues)}
                              if snapshot.local_queues is not None else None)
@@ -121,7 +121,9 @@ def _manager_config(snapshot):
         return None
 
 
-def build_status_report(snapshot, now):
+def build_status_report(snapshot, now, workload_index=None):
+    """The status of every step. `workload_index` lets callers that report on many workflows
+    index the namespace's Workloads once."""
     workflow = snapshot.workflow or {}
     summary_info = argo.workflow_summary(workflow)
     workflow_name = summary_info["name"] or ""
@@ -134,7 +136,7 @@ def build_status_report(snapshot, now):
     if not nodes and snapshot.pods:
         nodes = argo.nodes_from_pods(workflow_name, snapshot.pods)
     summary_info["nodeStatus"] = decoded.storage
-    context = _Context(snapshot, workflow_name, now)
+    context = _Context(snapshot, workflow_name, now, workload_index)
     pod_index = argo.index_pods(workflow_name, snapshot.pods, nodes)
     lines = argo.build_tree(workflow_name, nodes)
     steps = []

@@ -3,7 +3,7 @@ from kubectl_kueue_argo.render.table import format_table
 from kubectl_kueue_argo.render.text import escape_terminal, human_duration, ordinal, paint
 from kubectl_kueue_argo.timeutil import parse_time, seconds_between
 
-ASCII_GLYPHS = {"├─": "|-", "└─": "`-", "│ ": "| ", "  ": "  ", "┬─": "+-", "──": "--"}
+ASCII_GLYPHS = {" ": " ", "├─": "|-", "└─": "`-", "│ ": "| ", "  ": "  ", "┬─": "+-", "──": "--"}
 PHASE_ICONS = {"Pending": "◷", "Running": "●", "Succeeded": "✔", "Skipped": "○", "Failed": "✖", "Error": "⚠", "Omitted": ""}
 PHASE_COLORS = {"Pending": "yellow", "Running": "cyan", "Succeeded": "green", "Failed": "red", "Error": "red"}
 STATE_COLORS = {"Pending": "yellow", "AwaitingWorkload": "yellow", "Inadmissible": "red", "Evicted": "red",

@@ -1,5 +1,9 @@
 """kubectl-style tables: upper-case headers, no borders, 3 spaces between columns."""
+import tabulate as tabulate_module
 from tabulate import DataRow, TableFormat, tabulate
+
+# kubectl pads every column by exactly the separator; tabulate would add 2 more under headers.
+tabulate_module.MIN_PADDING = 0
 
 _KUBECTL = TableFormat(lineabove=None, linebelowheader=None, linebetweenrows=None, linebelow=None,
                        headerrow=DataRow("", "   ", ""), datarow=DataRow("", "   ", ""),

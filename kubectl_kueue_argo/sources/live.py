@@ -68,6 +68,10 @@ class LiveCluster:
         return self._discovery
 
     def list_items(self, path, label_selector=None, field_selector=None):
+        return self.list_with_version(path, label_selector, field_selector)[0]
+
+    def list_with_version(self, path, label_selector=None, field_selector=None):
+        """All items of a LIST, page by page, and the list's resourceVersion (to watch from)."""
         items, token, restarted = [], None, False
         while True:
             query = {"labelSelector": label_selector, "fieldSelector": field_selector,
@@ -82,7 +86,7 @@ class LiveCluster:
             items.extend(document.get("items") or [])
             token = (document.get("metadata") or {}).get("continue")
             if not token:
-                return items
+                return items, (document.get("metadata") or {}).get("resourceVersion")
 
     def kueue_path(self, resource, namespace=None):
         version = self.discovery().kueue_version
@@ -149,11 +153,12 @@ class LiveCluster:
                                                lambda: self.list_items(self.kueue_path("localqueues", namespace)))
         snapshot.cluster_queues = self.read_optional(snapshot, "ClusterQueuesUnreadable", "ClusterQueues",
                                                  lambda: self.list_items(self.kueue_path("clusterqueues")))
-        self._add_positions(snapshot, pods)
+        self.add_positions(snapshot, pods)
         if with_cluster_config or _needs_manager_config(pods, snapshot.workloads):
             self.add_manager_config(snapshot)
 
-    def _add_positions(self, snapshot, pods):
+    def add_positions(self, snapshot, pods):
+        """Queue positions from the visibility API, for the LocalQueues of gated pods."""
         version = self.discovery().visibility_version
         queues = sorted({podfacts.queue_label(pod) for pod in pods if podfacts.has_admission_gate(pod)} - {None})
         if snapshot.local_queues is not None:

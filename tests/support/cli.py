@@ -13,6 +13,12 @@ from kubectl_kueue_argo.cli import main
 FIXED_NOW = "2026-08-24T10:20:00Z"
 
 
+class _Utf8Capture(io.StringIO):
+    """Captured output that reports UTF-8, as a terminal or pipe on a UTF-8 locale does."""
+
+    encoding = "utf-8"
+
+
 @dataclass
 class Result:
     exit_code: int
@@ -28,7 +34,7 @@ def run_cli(*args, env=None, stdin=""):
     """Call main() with captured streams; KUEUE_ARGO_NOW pins the clock unless env overrides it."""
     environment = {"KUEUE_ARGO_NOW": FIXED_NOW, "NO_COLOR": "1"}
     environment.update(env or {})
-    stdout, stderr = io.StringIO(), io.StringIO()
+    stdout, stderr = _Utf8Capture(), _Utf8Capture()
     code = 0
     with mock.patch.dict(os.environ, environment), redirect_stdout(stdout), redirect_stderr(stderr), \
             mock.patch.object(sys, "stdin", io.StringIO(stdin)):

@@ -40,7 +40,7 @@ def drawn(lines):
 
 def test_steps_tree_matches_argo_get_glyphs():
     lines = argo.build_tree(WF, steps_workflow_nodes())
-    assert drawn(lines) == [f" {WF}", "├─── hello1", "└─┬─ hello2a", "  └─ hello2b"]
+    assert drawn(lines) == [f"  {WF}", " ├─── hello1", " └─┬─ hello2a", "   └─ hello2b"]
 
 
 def test_dag_tasks_hang_off_the_dag_and_taskgroups_are_not_drawn():
@@ -50,7 +50,7 @@ def test_dag_tasks_hang_off_the_dag_and_taskgroups_are_not_drawn():
     nodes = {dag_id: dag, tg_id: taskgroup, **{nid: n for nid, n in items}}
     lines = argo.build_tree(WF, nodes)
     assert [line.node["name"] for line in lines] == [WF, f"{WF}.fan(0:0)", f"{WF}.fan(1:1)", f"{WF}.fan(2:2)"]
-    assert ["".join(line.glyphs) for line in lines] == ["", "├─", "├─", "└─"]
+    assert ["".join(line.glyphs) for line in lines] == [" ", " ├─", " ├─", " └─"]
 
 
 def test_retry_with_one_attempt_is_hidden_and_with_two_is_shown():
