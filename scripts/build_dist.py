@@ -279,11 +279,11 @@ def keep_member(name):
     """Which files of a wheel go into the launcher."""
     parts = name.split("/")
     top = parts[0]
-    if top.endswith(".data"):
+    if name.endswith("/") or top.endswith(".data"):
         return False
     if top.endswith(".dist-info"):
         return parts[-1] == "METADATA" or bool(LICENSE_NAME.search(name)) or "licenses" in parts
-    if name.endswith("/") or "__pycache__" in parts or name.endswith((".pyc", ".pyo")):
+    if "__pycache__" in parts or name.endswith((".pyc", ".pyo")):
         return False
     if name.endswith(COMPILED_SUFFIXES) or ".cpython-" in parts[-1]:
         return False

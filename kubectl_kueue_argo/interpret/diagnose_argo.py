@@ -156,7 +156,7 @@ def timeout_while_gated(step, ctx):
     limits = _time_limits(step, ctx)
     if not limits:
         return None
-    left, what, started, consequence = min(limits, key=lambda item: item[0])
+    left, what, field_path, started, consequence = min(limits, key=lambda item: item[0])
     if left > 0:
         severity = "warning"
         outcome = f"{prose_duration(left)} left before Argo {consequence}"
@@ -164,13 +164,13 @@ def timeout_while_gated(step, ctx):
         severity = "error"
         outcome = f"the limit passed {prose_duration(-left)} ago, so Argo {consequence} at its next reconcile"
     message = (f"{what}, counted from {started} even while the pod is gated by Kueue: {outcome}.")
-    return step_finding("TimeoutWhileGated", severity, message, step, evidence=[what, gates_evidence(step, ctx)],
+    return step_finding("TimeoutWhileGated", severity, message, step, evidence=[field_path, gates_evidence(step, ctx)],
                         remedy=("Raise or remove the limit so it covers the time spent in the queue, or get the "
                                 "step admitted sooner (see the queueing cause above)."))
 
 
 def _time_limits(step, ctx):
-    """(seconds left, description, counted from, what Argo then does) for each limit that applies."""
+    """(seconds left, description, evidence, counted from, what Argo then does) for each limit that applies."""
     limits = []
     template = ctx.template(step.node)
     for field in ("pendingTimeout", "timeout"):
@@ -178,14 +178,16 @@ def _time_limits(step, ctx):
         elapsed = seconds_since(step.started_at, ctx.now)
         if seconds and elapsed is not None:
             limits.append((seconds - elapsed, f"Template {step.template_name} has {field} {template.get(field)}",
-                           f"the node's start ({step.started_at})",
+                           f"Workflow {ctx.namespace}/{ctx.workflow_name} spec.templates[name={step.template_name}]"
+                           f".{field}: {template.get(field)}", f"the node's start ({step.started_at})",
                            'deletes the pod and fails the step with "timeout"'))
     deadline = parse_duration(ctx.spec.get("activeDeadlineSeconds"))
     started = (ctx.workflow.get("status") or {}).get("startedAt")
     elapsed = seconds_since(started, ctx.now)
     if deadline and elapsed is not None:
         limits.append((deadline - elapsed, f"Workflow spec.activeDeadlineSeconds is {int(deadline)}",
-                       f"the workflow's start ({started})", 'fails the step ("Step exceeded its deadline")'))
+                       f"Workflow {ctx.namespace}/{ctx.workflow_name} spec.activeDeadlineSeconds: "
+                       f"{ctx.spec.get('activeDeadlineSeconds')}", f"the workflow's start ({started})", 'fails the step ("Step exceeded its deadline")'))
     return limits
 
 
@@ -218,7 +220,7 @@ def preempted(step, ctx):
         cause += f", {workload.preemption_reason}"
     outcome = (f"the node is {step.phase}" + (f": {step.node_message}" if step.node_message else "")
                if step.phase in argo.FINAL_PHASES else "the step fails once the pod is gone")
-    evidence = [workload_condition(step, "Evicted"), workload_condition(step, "Preempted"),
+    evidence = [workload_condition(step, "Evicted"), workload_condition(step, "Preempted", "reason"),
                 f"{node_ref(step, ctx)}.phase: {step.phase}"]
     if retry:
         message = (f"Kueue evicted Workload {workload.name} of step {step.display_name} ({cause}) and deletes its "

@@ -84,11 +84,11 @@ def _by_name(view, items):
 
 def _config(configmap):
     if not configmap:
-        return None, "it could not be read"
+        return None, "could not be read"
     try:
         return parse_manager_config(configmap), None
     except ValueError as err:
-        return None, f"it could not be parsed: {err}"
+        return None, f"could not be parsed ({err})"
 
 
 def _resolver(workflow, templates):

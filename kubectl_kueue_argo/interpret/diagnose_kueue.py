@@ -71,8 +71,8 @@ def local_queue_missing(step, ctx):
         workload_condition(step, "QuotaReserved"),
         f"{pod_ref(step, ctx)} metadata.labels[{QUEUE_LABEL}]: {name}",
         f"LocalQueues in namespace {ctx.namespace}: {', '.join(existing) or 'none'}" if known is not None else None,
-    ], remedy=(f"Set {QUEUE_LABEL}: {target} in {where} and resubmit, or ask the namespace admin to create "
-               f"LocalQueue {name} in {ctx.namespace}."))
+    ], remedy=(f"Set {QUEUE_LABEL}: {target} in {where}, then resubmit; or ask the namespace admin to "
+               f"create LocalQueue {name} in {ctx.namespace}."))
 
 
 def local_queue_blocked(step, ctx):
@@ -464,8 +464,8 @@ def no_queue_label(step, ctx):
 def namespace_excluded(step, ctx):
     config = ctx.config
     selector = config.managed_jobs_namespace_selector if config else None
-    message = (f"Pod {step.pod_name} of step {step.display_name} asks for LocalQueue {step.queue_name}, but Kueue "
-               f"leaves it alone: {step.message}. It runs outside any quota.")
+    message = (f"Pod {step.pod_name} of step {step.display_name} has the queue label {step.queue_name}, but Kueue "
+               f"does not manage it: {step.message}. It runs outside any quota.")
     if step.reason == "PodOptionsNamespaceExcluded":
         message += " This applies to Kueue <= v0.14, which still reads integrations.podOptions."
     hint = _label_hint(selector)
