@@ -59,36 +59,46 @@ QUICK = {"sizes": [100, 1000], "unrelated_at": 100, "unrelated": [0, 1000], "ext
 # ------------------------------------------------------------------------------------------------
 # processes
 
-def run_measured(argv, env=None, cwd=ROOT, timeout=600):
-    """Run argv; wall seconds, peak RSS (MB) of that child alone, exit code, stdout, stderr."""
+MEASURE_SCRIPT = os.path.join(ROOT, "benchmarks", "measure.py")
+
+
+def run_measured(argv, env=None, cwd=ROOT, timeout=600, rss=True):
+    """Run `python ARGV...` (argv without the interpreter); wall seconds, peak RSS (MB) of that
+    process alone (benchmarks/measure.py), exit code, stdout, stderr."""
     environment = dict(os.environ)
     environment.update(env or {})
+    rss_file = tempfile.NamedTemporaryFile(prefix="rss-", delete=False)
+    rss_file.close()
+    command = [sys.executable] + ([MEASURE_SCRIPT, rss_file.name] if rss else []) + list(argv)
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
-        process = subprocess.Popen(argv, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=environment,
+        process = subprocess.Popen(command, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=environment,
                                    cwd=cwd)
-        deadline = started + timeout
-        while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() > deadline:
-                process.kill()
-                pid, status, usage = os.wait4(process.pid, 0)
-                break
-            time.sleep(0.002)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
         wall = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read(), err.read()
-    rss_kb = usage.ru_maxrss  # kilobytes on Linux
+    try:
+        with open(rss_file.name, encoding="ascii") as handle:
+            rss_kb = int(handle.read() or 0)
+    except (OSError, ValueError):
+        rss_kb = 0
+    os.unlink(rss_file.name)
     return {"wall": wall, "rss_mb": rss_kb / 1024.0, "rc": process.returncode, "stdout": stdout,
             "stderr": stderr.decode("utf-8", "replace")}
 
 
+class CommandFailed(RuntimeError):
+    pass
+
+
 def cli_argv(*args):
-    return [sys.executable, "-m", "kubectl_kueue_argo", *args]
+    return ["-m", "kubectl_kueue_argo", *args]
 
 
 def explain_available():
@@ -171,7 +181,16 @@ def bench_live(n_steps, m_unrelated, latencies, repeat, state, log=print):
                     results.append({"N": n_steps, "M": m_unrelated, "latency": latency, "command": label,
                                     "available": False})
                     continue
-                row = _bench_command(server, kubeconfig, env, args, repeat, counts)
+                try:
+                    row = _bench_command(server, kubeconfig, env, args, repeat, counts)
+                except CommandFailed as err:
+                    if label != "explain":
+                        raise
+                    # explain is being written: report it, measure the rest
+                    log(f"  explain: n/a ({err})")
+                    results.append({"N": n_steps, "M": m_unrelated, "latency": latency, "command": label,
+                                    "available": False, "error": str(err)[:300]})
+                    continue
                 row.update({"N": n_steps, "M": m_unrelated, "latency": latency, "command": label,
                             "available": True})
                 if latency == latencies[0]:
@@ -201,7 +220,7 @@ def _bench_command(server, kubeconfig, env, args, repeat, counts):
         server.clear_requests()
         run = run_measured(argv, env)
         if run["rc"] not in (0, 3):
-            raise RuntimeError(f"{' '.join(args)} failed with exit code {run['rc']}: {run['stderr'][-2000:]}")
+            raise CommandFailed(f"{' '.join(args)} failed with exit code {run['rc']}: {run['stderr'][-2000:]}")
         walls.append(run["wall"])
         rsses.append(run["rss_mb"])
         if attempt == 0:
@@ -217,7 +236,7 @@ def _bench_command(server, kubeconfig, env, args, repeat, counts):
             json.dump(row["log"], handle)
             requests_file = handle.name
         server.clear_requests()
-        floor = run_measured([sys.executable, FLOOR_SCRIPT, kubeconfig, requests_file], env)
+        floor = run_measured([FLOOR_SCRIPT, kubeconfig, requests_file], env)
         os.unlink(requests_file)
         if floor["rc"] != 0:
             raise RuntimeError(f"floor failed: {floor['stderr'][-2000:]}")
@@ -246,7 +265,7 @@ def _live_line(row):
 
 def bench_startup(repeat=7):
     script = os.path.join(os.path.dirname(sys.executable), "kubectl-kueue_argo")
-    entry = [script] if os.path.exists(script) else cli_argv()
+    entry = [script] if os.path.exists(script) else cli_argv()  # the installed console script
     manifest = MANIFEST if os.path.exists(MANIFEST) else _example_manifest()
     cases = [("--help", entry + ["--help"]),
              ("explain -f --offline", entry + ["explain", "-f", manifest, "--offline"])]
@@ -254,15 +273,15 @@ def bench_startup(repeat=7):
     for label, argv in cases:
         walls = []
         for _ in range(repeat):
-            run = run_measured(argv, {"NO_COLOR": "1"})
+            run = run_measured(argv, {"NO_COLOR": "1"}, rss=False)
             if run["rc"] not in (0, 3):
                 raise RuntimeError(f"{label} failed: {run['stderr'][-2000:]}")
             walls.append(run["wall"])
-        traced = run_measured(argv, {"NO_COLOR": "1", "PYTHONPROFILEIMPORTTIME": "1"})
+        traced = run_measured(argv, {"NO_COLOR": "1", "PYTHONPROFILEIMPORTTIME": "1"}, rss=False)
         modules = [line.split("|")[-1].strip() for line in traced["stderr"].splitlines()
                    if line.startswith("import time:") and "|" in line]
         imported_kubernetes = any(m == "kubernetes" or m.startswith("kubernetes.") for m in modules)
-        rows.append({"command": label, "wall": statistics.median(walls), "walls": walls, "rss_mb": run["rss_mb"],
+        rows.append({"command": label, "wall": statistics.median(walls), "walls": walls,
                      "modules": len(modules), "imports_kubernetes": imported_kubernetes,
                      "manifest": manifest if "explain" in label else None})
         print(f"  {label:<22} {statistics.median(walls) * 1000:6.0f} ms (median of {repeat}), "

@@ -25,6 +25,11 @@ def cli():
 
 cli.add_command(status_command)
 cli.add_command(explain_command)
+from kubectl_kueue_argo.commands.completion import complete_command, completion_command  # noqa: E402
+from kubectl_kueue_argo.commands.version import version_command  # noqa: E402
+cli.add_command(version_command)
+cli.add_command(completion_command)
+cli.add_command(complete_command)
 
 
 def main(argv=None):

@@ -215,6 +215,8 @@ def _classify_without_pod(step, node, context):
         message = "the pod is gone (deleted by Argo's pod GC or by preemption)"
         if step.type in argo.AGENT_TYPES:
             message = "the workflow's agent pod is gone (Argo deletes it when the workflow completes)"
+        elif step.node_message:
+            message = f"{message}; Argo says: {step.node_message}"
     elif step.node_message:
         message = f"no pod yet: {step.node_message}"
     elif step.type in argo.AGENT_TYPES:
@@ -288,6 +290,13 @@ def _status_findings(steps, snapshot):
                 "ForeignSchedulingGate", "warning",
                 f"Step {step.display_name}: Kueue admitted pod {step.pod_name}, but other scheduling gates "
                 f"still hold it: {', '.join(foreign)}.", node_id=step.node_id))
+    agent_steps = [step for step in steps if step.type in argo.AGENT_TYPES and step.gated]
+    if agent_steps:
+        findings.append(Finding(
+            "AgentPodQueued", "warning",
+            f"{len(agent_steps)} HTTP/Plugin step(s) wait on the workflow's agent pod {agent_steps[0].pod_name}, which "
+            f"Kueue holds in queue {agent_steps[0].local_queue}: the workflow-wide queue label reaches the agent pod too.",
+            node_id=agent_steps[0].node_id))
     if snapshot.kueue_installed is False:
         findings.append(Finding("KueueNotInstalled", "warning",
                                 "Kueue is not installed in this cluster (the kueue.x-k8s.io API group is not "

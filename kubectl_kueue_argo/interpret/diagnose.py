@@ -1,7 +1,8 @@
 """`explain WF`: for every unfinished step, why it waits, the evidence and the remedy (pure).
 
 Input: the StatusReport of correlate.py, its Snapshot and `now`. Output: a Diagnosis of Findings.
-The rules live in diagnose_kueue.py (Kueue's side) and diagnose_argo.py (Argo's side).
+The rules live in diagnose_kueue.py (queues and quota), diagnose_webhook.py (pods Kueue did not handle
+as expected) and diagnose_argo.py (Argo's rules meeting Kueue's).
 """
 from dataclasses import dataclass, field
 from typing import List
@@ -13,7 +14,8 @@ from kubectl_kueue_argo.interpret.diagnose_argo import (
     timeout_while_gated,
 )
 from kubectl_kueue_argo.interpret.diagnose_context import DiagnosisContext
-from kubectl_kueue_argo.interpret.diagnose_kueue import default_local_queue, kueue_findings
+from kubectl_kueue_argo.interpret.diagnose_kueue import kueue_findings
+from kubectl_kueue_argo.interpret.diagnose_webhook import default_local_queue
 from kubectl_kueue_argo.model import Finding
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}

@@ -179,3 +179,25 @@ def prose_duration(seconds):
 
 def ordinal(number):
     return humanize.ordinal(number)
+
+
+# ---- label selectors in words --------------------------------------------------------------------
+
+def selector_text(selector):
+    if selector is None:
+        return "null (matches no namespace)"
+    if selector == {}:
+        return "{} (all namespaces)"
+    parts = [f"{k}={v}" for k, v in sorted((selector.get("matchLabels") or {}).items())]
+    parts += [f"{e.get('key')} {e.get('operator')} {e.get('values') or ''}".strip()
+              for e in selector.get("matchExpressions") or [] if isinstance(e, dict)]
+    return "{" + ", ".join(parts) + "}"
+
+
+def labels_text(labels):
+    return "{" + ", ".join(f"{k}={v}" for k, v in sorted((labels or {}).items())) + "}"
+
+
+def label_hint(selector):
+    match = (selector or {}).get("matchLabels") or {}
+    return " ".join(f"{k}={v}" for k, v in sorted(match.items())) or None

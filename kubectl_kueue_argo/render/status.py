@@ -1,7 +1,7 @@
 """The `status WF` view: a header block like `argo get`, then one row per node of the tree."""
 from kubectl_kueue_argo.render.table import format_table
 from kubectl_kueue_argo.render.text import escape_terminal, human_duration, ordinal, paint
-from kubectl_kueue_argo.timeutil import parse_time, seconds_between
+from kubectl_kueue_argo.timeutil import format_time, parse_time, seconds_between
 
 ASCII_GLYPHS = {" ": " ", "├─": "|-", "└─": "`-", "│ ": "| ", "  ": "  ", "┬─": "+-", "──": "--"}
 PHASE_ICONS = {"Pending": "◷", "Running": "●", "Succeeded": "✔", "Skipped": "○", "Failed": "✖", "Error": "⚠", "Omitted": ""}
@@ -52,6 +52,8 @@ def render_header(report, *, color=False):
         finished = parse_time(workflow.get("finishedAt")) or now
         rows.append(("Duration:", human_duration(seconds_between(started, finished))))
     rows.append(("Node status:", workflow.get("nodeStatus")))
+    if report.snapshot is not None and report.snapshot.source == "files":
+        rows.append(("Snapshot time:", f"{format_time(now)} (the latest timestamp in the files)"))
     rows.append(("Queueing:", summary_sentence(report)))
     return "\n".join(f"{label:<20} {escape_terminal(value)}" for label, value in rows if value is not None)
 

@@ -30,7 +30,7 @@ KEY_FACTS = {
     "pending-timeout": {"TimeoutWhileGated": ["timeout 10m", "3 minutes left"], "WaitingForQuota": ["team-cq"]},
     "suspended-workflow": {"SuspendNotUnderstood": ["spec.suspend", "a, b", "4 cpu", "team-cq"]},
     "preempted-no-retry": {"PreemptedNoRetry": ["retryStrategy", "train", "InClusterQueue"]},
-    "gate-not-removed": {"GateNotRemoved": ["Admitted".lower(), "kueue.x-k8s.io/admission", "kueue#9492"]},
+    "gate-not-removed": {"GateNotRemoved": ["admitted", "kueue.x-k8s.io/admission", "kueue#9492"]},
     "http-agent-gated": {"AgentPodQueued": ["http-q7w2c-1340600742-agent", "spec.podMetadata", "user-queue"]},
     "missing-local-queue": {"LocalQueueNotFound": ["gpu-queue", "user-queue"]},
 }

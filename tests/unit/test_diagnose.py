@@ -1,0 +1,223 @@
+"""interpret/diagnose*.py and render/explain.py: scenario objects as plain dicts, varied one fact at a time."""
+import copy
+import json
+
+import pytest
+
+from kubectl_kueue_argo.interpret.correlate import build_status_report
+from kubectl_kueue_argo.interpret.diagnose import diagnose
+from kubectl_kueue_argo.interpret.diagnose_context import parse_duration
+from kubectl_kueue_argo.render.explain import diagnosis_document, render_diagnosis_text
+from kubectl_kueue_argo.sources.files import FileCluster
+from kubectl_kueue_argo.timeutil import parse_time
+from tests.support.scenarios import load_scenario
+
+
+def objects_of(name):
+    return copy.deepcopy(load_scenario(name).objects)
+
+
+def run(name, objects=None, now=None):
+    scenario = load_scenario(name)
+    objects = objects if objects is not None else objects_of(name)
+    snapshot = FileCluster(objects).snapshot_for_workflow(scenario.expected["workflow"], scenario.expected["namespace"])
+    clock = parse_time(now or scenario.expected["now"])
+    return diagnose(build_status_report(snapshot, clock), snapshot, clock)
+
+
+def by_code(diagnosis):
+    found = {}
+    for finding in diagnosis.all_findings():
+        found.setdefault(finding.code, []).append(finding)
+    return found
+
+
+def the(objects, kind, name=None):
+    return next(o for o in objects if o.get("kind") == kind and (name is None or o["metadata"]["name"] == name))
+
+
+def cpu_quota(cluster_queue):
+    return cluster_queue["spec"]["resourceGroups"][0]["flavors"][0]["resources"][0]
+
+
+# ---- Kueue causes -------------------------------------------------------------------------------
+
+def test_quota_wait_gives_shortage_position_ahead_and_cohort():
+    finding = by_code(run("quota-wait"))["WaitingForQuota"][0]
+    assert finding.severity == "info"
+    for fact in ("3 cpu more", "asks for 4 cpu", "3rd in LocalQueue user-queue", "pod-notebook-a-5xk2p-8b2eb",
+                 "cohort ml-cohort", "up to 4 cpu"):
+        assert fact in finding.message
+    assert any("status.conditions[QuotaReserved].message" in line for line in finding.evidence)
+
+
+def test_quota_wait_says_when_the_cluster_queue_could_not_be_read():
+    objects = [o for o in objects_of("quota-wait") if o.get("kind") != "ClusterQueue"]
+    finding = by_code(run("quota-wait", objects))["WaitingForQuota"][0]
+    assert "could not be read" in finding.message
+
+
+def test_a_long_wait_is_a_warning():
+    finding = by_code(run("quota-wait", now="2026-08-24T13:00:00Z"))["WaitingForQuota"][0]
+    assert finding.severity == "warning"
+
+
+def test_request_above_nominal_plus_borrowing_limit_never_fits_even_with_a_waiting_message():
+    objects = objects_of("quota-wait")
+    cpu_quota(the(objects, "ClusterQueue"))["borrowingLimit"] = 0    # 3 + 0 < the 4 cpu asked
+    cpu_quota(the(objects, "ClusterQueue"))["nominalQuota"] = 3
+    finding = by_code(run("quota-wait", objects))["NeverFits"][0]
+    assert finding.severity == "error"
+    assert "4 cpu" in finding.message and "at most 3 cpu" in finding.message
+
+
+def test_unlimited_borrowing_in_a_cohort_is_not_never_fits():
+    objects = objects_of("quota-wait")
+    quota = cpu_quota(the(objects, "ClusterQueue"))
+    quota.pop("borrowingLimit")
+    quota["nominalQuota"] = 1
+    codes = by_code(run("quota-wait", objects))
+    assert "NeverFits" not in codes and "WaitingForQuota" in codes
+    assert "without limit" in codes["WaitingForQuota"][0].message
+
+
+@pytest.mark.parametrize("name, code", [("never-fits", "NeverFits"), ("never-fits-legacy", "NeverFits"),
+                                        ("cq-stopped", "ClusterQueueStopped"), ("lq-inactive", "LocalQueueStopped"),
+                                        ("namespace-mismatch", "NamespaceNotAllowed"),
+                                        ("missing-local-queue", "LocalQueueNotFound"),
+                                        ("gate-not-removed", "GateNotRemoved"),
+                                        ("awaiting-workload", "PodIntegrationDisabled")])
+def test_blocking_causes_are_errors(name, code):
+    diagnosis = run(name)
+    assert [f.severity for f in by_code(diagnosis)[code]] == ["error"]
+    assert diagnosis.has_errors()
+
+
+def test_inactive_local_queue_without_stop_policy_is_inactive_not_stopped():
+    objects = objects_of("lq-inactive")
+    queue = the(objects, "LocalQueue")
+    queue["spec"]["stopPolicy"] = "None"
+    queue["status"]["conditions"][0].update(reason="Unknown", message="something else")
+    workload = the(objects, "Workload")
+    for condition in workload["status"]["conditions"]:
+        if condition["type"] == "QuotaReserved":
+            condition["message"] = "LocalQueue user-queue is inactive"
+    finding = by_code(run("lq-inactive", objects))["LocalQueueInactive"][0]
+    assert "reason Unknown" in finding.message
+
+
+def test_missing_local_queue_suggests_the_closest_name():
+    finding = by_code(run("missing-local-queue"))["LocalQueueNotFound"][0]
+    assert "Did you mean user-queue?" in finding.message
+    assert "spec.templates[name=train].metadata.labels" in finding.remedy
+
+
+def test_gate_not_removed_is_said_once():
+    assert len(by_code(run("gate-not-removed"))["GateNotRemoved"]) == 1
+
+
+def test_awaiting_workload_with_pod_listed_blames_the_controller():
+    objects = objects_of("awaiting-workload")
+    configmap = the(objects, "ConfigMap")
+    key = "controller_manager_config.yaml"
+    configmap["data"][key] = configmap["data"][key].replace("  - deployment\n", "  - pod\n  - deployment\n")
+    finding = by_code(run("awaiting-workload", objects))["AwaitingWorkload"][0]
+    assert finding.severity == "warning" and "controller may be down" in finding.message
+
+
+def test_awaiting_workload_without_config_cannot_check():
+    finding = by_code(run("awaiting-workload-no-config"))["KueueConfigUnreadable"][0]
+    assert finding.severity == "warning" and "could not be checked" in finding.message
+
+
+def test_unlabelled_pods_are_told_where_the_label_goes():
+    findings = by_code(run("unlabelled-pods"))["NoQueueLabel"]
+    assert findings and all("spec.podMetadata.labels" in f.remedy for f in findings)
+    assert any("user-queue" in f.remedy for f in findings)
+
+
+def test_default_local_queue_is_pointed_out():
+    finding = by_code(run("default-lq"))["DefaultLocalQueue"][0]
+    assert finding.severity == "info" and "LocalQueue default" in finding.message
+
+
+# ---- Argo causes --------------------------------------------------------------------------------
+
+def test_pods_never_created():
+    codes = by_code(run("never-created"))
+    assert "ml-team/etl-7g2kd" in codes["LockWait"][0].message
+    assert "compute-resources" in codes["ResourceQuotaExceeded"][0].message
+
+
+def test_parallelism_slot_held_by_gated_pods():
+    findings = by_code(run("parallelism-slot"))["ParallelismSlotHeld"]
+    assert len(findings) == 2 and all("parallelism is 2" in f.message for f in findings)
+
+
+def test_timeout_left_and_timeout_passed():
+    assert "3 minutes left" in by_code(run("pending-timeout"))["TimeoutWhileGated"][0].message
+    late = by_code(run("pending-timeout", now="2026-08-24T10:12:00Z"))["TimeoutWhileGated"][0]
+    assert late.severity == "error" and "passed 2 minutes ago" in late.message
+
+
+def test_workflow_deadline_counts_from_the_workflow_start():
+    objects = objects_of("quota-wait")
+    the(objects, "Workflow")["spec"]["activeDeadlineSeconds"] = 600
+    finding = by_code(run("quota-wait", objects))["TimeoutWhileGated"][0]
+    assert "activeDeadlineSeconds is 600" in finding.message and "3 minutes left" in finding.message
+
+
+def test_suspended_workflow_holding_quota():
+    finding = by_code(run("suspended-workflow"))["SuspendNotUnderstood"][0]
+    assert finding.node_id is None and "4 cpu" in finding.message and "a, b" in finding.message
+
+
+def test_preempted_without_retry_and_with_retry():
+    finding = by_code(run("preempted-no-retry"))["PreemptedNoRetry"][0]
+    assert finding.severity == "error" and "Queued templates without a retryStrategy: train" in finding.message
+    objects = objects_of("preempted-no-retry")
+    the(objects, "Workflow")["spec"]["retryStrategy"] = {"limit": 2, "retryPolicy": "Always"}
+    codes = by_code(run("preempted-no-retry", objects))
+    assert "PreemptedNoRetry" not in codes and "PreemptedWillRetry" in codes
+
+
+def test_agent_pod_queued():
+    finding = by_code(run("http-agent-gated"))["AgentPodQueued"][0]
+    assert "spec.podMetadata" in finding.remedy
+
+
+def test_finished_steps_without_preemption_are_left_out():
+    diagnosis = run("missing-local-queue")
+    assert [d.step.display_name for d in diagnosis.steps] == ["train"]
+
+
+@pytest.mark.parametrize("text, seconds", [("10m", 600), ("1h30m", 5400), ("90", 90), (45, 45), ("1.5s", 1.5),
+                                           ("{{inputs.parameters.t}}", None), ("10x", None), (None, None)])
+def test_parse_duration(text, seconds):
+    assert parse_duration(text) == seconds
+
+
+# ---- rendering ----------------------------------------------------------------------------------
+
+def test_json_document_contract():
+    document = diagnosis_document(run("parallelism-slot"))
+    json.dumps(document)
+    assert set(document) == {"workflow", "findings", "steps"}
+    for finding in document["findings"]:
+        assert set(finding) == {"code", "severity", "nodeId", "step", "message", "evidence", "remedy"}
+    step = document["steps"][0]
+    assert set(step) == {"nodeId", "displayName", "kueueState", "findings"}
+    assert step["findings"] == ["WaitingForQuota", "ParallelismSlotHeld"]
+
+
+def test_text_escapes_cluster_text_and_colours_only_when_asked():
+    objects = objects_of("never-created")
+    nodes = the(objects, "Workflow")["status"]["nodes"]
+    blocked = next(n for n in nodes.values() if n.get("displayName") == "quota-blocked")
+    blocked["message"] = "exceeded quota: evil\x1b[31m, boom"
+    diagnosis = run("never-created", objects)
+    plain = render_diagnosis_text(diagnosis, color=False)
+    assert "\x1b" not in plain and "^[[31m" in plain
+    assert all(len(line) <= 100 for line in plain.splitlines() if " · " not in line)
+    coloured = render_diagnosis_text(diagnosis, color=True)
+    assert "\x1b[33m[warning]\x1b[0m" in coloured
