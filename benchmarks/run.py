@@ -415,6 +415,9 @@ def parse_args(argv):
                         help="N values of the in-process interpretation benchmark")
     parser.add_argument("--no-startup", action="store_true", help="skip the start-up measurements")
     parser.add_argument("--json", metavar="PATH", help="write every figure as JSON to PATH")
+    parser.add_argument("--serve", metavar="N,M", help="only build the state N,M, serve it and print a kubeconfig "
+                                                      "(for profiling a command by hand); Ctrl-C stops")
+    parser.add_argument("--latency", type=float, default=0.0, help="with --serve: per-request latency")
     return parser.parse_args(argv)
 
 
@@ -456,8 +459,26 @@ def machine():
     return info
 
 
+def serve_forever(spec, latency):
+    n_steps, m_unrelated = (int(x) for x in spec.split(","))
+    objects, counts = cluster.build_state(n_steps, m_unrelated)
+    server = serve(objects, latency)
+    del objects
+    path = write_kubeconfig(os.path.join(tempfile.mkdtemp(prefix="kueue-argo-bench-"), "kubeconfig"), server.url,
+                            namespace=cluster.NAMESPACE)
+    print(f"serving N={n_steps} M={m_unrelated} {counts} at {server.url}\n"
+          f"KUBECONFIG={path} KUEUE_ARGO_NOW={cluster.NOW} kubectl-kueue_argo status {cluster.WORKFLOW}", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        server.close()
+
+
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.serve:
+        return serve_forever(args.serve, args.latency)
     base, configs, m_series_n = plan(args)
     started = time.perf_counter()
     results = {"machine": machine(), "plan": {"configs": configs, **{k: v for k, v in base.items()}},

@@ -5,9 +5,11 @@ import sys
 import click
 
 from kubectl_kueue_argo import __version__
-from kubectl_kueue_argo.commands.options import common_options
+from kubectl_kueue_argo.commands.completion import complete_command, completion_command
 from kubectl_kueue_argo.commands.explain import explain_command
+from kubectl_kueue_argo.commands.options import common_options
 from kubectl_kueue_argo.commands.status import status_command
+from kubectl_kueue_argo.commands.version import version_command
 from kubectl_kueue_argo.errors import EXIT_ERROR, EXIT_USAGE, PluginError, UsageError
 from kubectl_kueue_argo.render.text import escape_terminal
 
@@ -23,20 +25,18 @@ def cli():
     Kueue will never manage. Read-only: it never writes to the cluster."""
 
 
-cli.add_command(status_command)
-cli.add_command(explain_command)
-from kubectl_kueue_argo.commands.completion import complete_command, completion_command  # noqa: E402
-from kubectl_kueue_argo.commands.version import version_command  # noqa: E402
-cli.add_command(version_command)
-cli.add_command(completion_command)
-cli.add_command(complete_command)
+for command in (status_command, explain_command, version_command, completion_command, complete_command):
+    cli.add_command(command)
 
 
 def main(argv=None):
     """Entry point: run the CLI and turn every failure into `error: ...` and an exit code."""
     args = sys.argv[1:] if argv is None else argv
     try:
-        cli.main(args=args, prog_name=PROG_NAME, standalone_mode=False)
+        code = cli.main(args=args, prog_name=PROG_NAME, standalone_mode=False)
+        if isinstance(code, int) and code:  # ctx.exit(n) returns n when not in standalone mode
+            _flush_stdout()
+            sys.exit(code)
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
     except click.exceptions.Abort:
@@ -61,8 +61,14 @@ def main(argv=None):
     _flush_stdout()
 
 
+_MAX_ERROR_CHARS = 2000
+
+
 def _print_error(message, hint=None):
-    click.echo(f"error: {escape_terminal(message)}", err=True)
+    message = escape_terminal(message)
+    if len(message) > _MAX_ERROR_CHARS:  # a server can send a 100 KB Status message
+        message = f"{message[:_MAX_ERROR_CHARS]}... ({len(message) - _MAX_ERROR_CHARS} more characters)"
+    click.echo(f"error: {message}", err=True)
     if hint:
         click.echo(escape_terminal(hint), err=True)
 

@@ -30,8 +30,12 @@ class ExplainGroup(click.Group):
 
     def parse_args(self, ctx, args):
         if args and args[0] in self.commands:
-            return super().parse_args(ctx, args)
+            # Dispatch to the subcommand: the group's own WORKFLOW argument must not take its name.
+            click.Command.parse_args(self, ctx, [])
+            ctx._protected_args, ctx.args = args[:1], args[1:]
+            return ctx.args
         ctx.meta["kueue_argo.explain_target"] = True
+        ctx.allow_interspersed_args = True  # `explain my-wf -n ns -o json`, as kubectl users type it
         return click.Command.parse_args(self, ctx, args)
 
     def invoke(self, ctx):

@@ -114,7 +114,8 @@ def _config_unknown(code, what):
     return Check(code, "unknown", "warning",
                  f"{what} is unknown: the Kueue manager configuration could not be read.",
                  "Reading ConfigMap kueue-system/kueue-manager-config needs `get configmaps` in kueue-system, which no "
-                 "Kueue role grants: ask a cluster admin, or pass a dump of it with --from-file.",
+                 "Kueue role grants (Helm names it <release>-manager-config): ask a cluster admin, or pass a dump "
+                 "of it with --from-file.",
                  ["ConfigMap kueue-system/kueue-manager-config: not read"])
 
 

@@ -4,7 +4,9 @@ import re
 
 import humanize
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# C0 (but \t, \n), DEL, C1, line/paragraph separators, and every bidi control: the embeddings,
+# overrides and isolates (U+202A-202E, U+2066-2069) and the marks (U+200E, U+200F, U+061C).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def escape_terminal(text, keep_newlines=False):

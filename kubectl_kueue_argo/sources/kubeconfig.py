@@ -170,6 +170,42 @@ def _apply_overrides(merged, context_name, context, options):
     return synthetic, name
 
 
+class _ClientLogCapture:
+    """Collect (and keep off the terminal) the errors the kubernetes client logs while loading
+    credentials: it logs a failing exec plugin to the root logger instead of raising."""
+
+    def __init__(self):
+        self.messages = []
+        self._handler = None
+        self._saved = None
+
+    def __enter__(self):
+        import logging
+
+        capture = self
+
+        class _Handler(logging.Handler):
+            def emit(self, record):
+                capture.messages.append(record.getMessage())
+
+        root = logging.getLogger()
+        self._handler = _Handler(level=logging.ERROR)
+        self._saved = (list(root.handlers),)
+        root.handlers = [self._handler]
+        return self
+
+    def __exit__(self, *exc):
+        import logging
+
+        logging.getLogger().handlers = self._saved[0]
+        return False
+
+
+def _first_line_of(text):
+    text = str(text).strip()
+    return text.splitlines()[0][:300] if text else "unknown error"
+
+
 def _in_cluster_namespace():
     try:
         return Path("/var/run/secrets/kubernetes.io/serviceaccount/namespace").read_text().strip() or "default"
@@ -190,8 +226,14 @@ def new_api_client(resolved, options):
                 token_filename=_IN_CLUSTER_TOKEN,
                 cert_filename="/var/run/secrets/kubernetes.io/serviceaccount/ca.crt").load_and_set(configuration)
         else:
-            KubeConfigLoader(resolved.config, active_context=resolved.context,
-                             config_persister=None).load_and_set(configuration)
+            with _ClientLogCapture() as failures:
+                KubeConfigLoader(resolved.config, active_context=resolved.context,
+                                 config_persister=None).load_and_set(configuration)
+            if failures.messages and not configuration.api_key:
+                # The client logs a failed exec credential plugin and carries on without
+                # credentials (then a bare 401): say what really failed, in one line.
+                raise ConfigError(f"the credential plugin of context {resolved.context!r} failed: "
+                                  f"{_first_line_of(failures.messages[0])}")
     except ConfigException as err:
         raise ConfigError(f"invalid kubeconfig: {err}") from None
     except (OSError, ValueError, TypeError, KeyError) as err:

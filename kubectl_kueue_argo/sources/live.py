@@ -67,11 +67,13 @@ class LiveCluster:
             self._discovery = Discovery(groups)
         return self._discovery
 
-    def list_items(self, path, label_selector=None, field_selector=None):
-        return self.list_with_version(path, label_selector, field_selector)[0]
+    def list_items(self, path, label_selector=None, field_selector=None, slim=None):
+        return self.list_with_version(path, label_selector, field_selector, slim)[0]
 
-    def list_with_version(self, path, label_selector=None, field_selector=None):
-        """All items of a LIST, page by page, and the list's resourceVersion (to watch from)."""
+    def list_with_version(self, path, label_selector=None, field_selector=None, slim=None):
+        """All items of a LIST, page by page, and the list's resourceVersion (to watch from).
+
+        `slim(item)` trims each item as its page arrives, so a large list never sits in memory whole."""
         items, token, restarted = [], None, False
         while True:
             query = {"labelSelector": label_selector, "fieldSelector": field_selector,
@@ -83,7 +85,11 @@ class LiveCluster:
                     items, token, restarted = [], None, True
                     continue
                 raise
-            items.extend(document.get("items") or [])
+            page = document.get("items") or []
+            if slim is not None:
+                for item in page:
+                    slim(item)
+            items.extend(page)
             token = (document.get("metadata") or {}).get("continue")
             if not token:
                 return items, (document.get("metadata") or {}).get("resourceVersion")
@@ -115,7 +121,8 @@ class LiveCluster:
                                 404, "NotFound") from None
 
     def workflow_pods(self, namespace, workflow_name):
-        return self.list_items(f"/api/v1/namespaces/{namespace}/pods", label_selector=f"{WORKFLOW_LABEL}={workflow_name}")
+        return self.list_items(f"/api/v1/namespaces/{namespace}/pods", label_selector=f"{WORKFLOW_LABEL}={workflow_name}",
+                               slim=slim_pod)
 
     def workloads_for_pods(self, namespace, pods):
         """The Workloads of these pods only: by job-uid label in chunks, and by name for groups."""
@@ -125,10 +132,10 @@ class LiveCluster:
         workloads = []
         for start in range(0, len(uids), SELECTOR_CHUNK):
             chunk = ",".join(uids[start:start + SELECTOR_CHUNK])
-            workloads.extend(self.list_items(path, label_selector=f"{JOB_UID_LABEL} in ({chunk})"))
+            workloads.extend(self.list_items(path, label_selector=f"{JOB_UID_LABEL} in ({chunk})", slim=slim_workload))
         found = {(wl.get("metadata") or {}).get("name") for wl in workloads}
         for name in sorted(_explicit_workload_names(pods) - found):
-            workloads.extend(self.list_items(path, field_selector=f"metadata.name={name}"))
+            workloads.extend(self.list_items(path, field_selector=f"metadata.name={name}", slim=slim_workload))
         return workloads
 
     def snapshot_for_workflow(self, namespace, name, *, with_cluster_config=False):
@@ -215,6 +222,71 @@ class LiveCluster:
         except (ApiError, UnreachableError) as err:
             snapshot.notes.append(Finding(code, "info", f"Could not read {what}: {err.message}"))
             return None
+
+
+# -- trimming what no command reads -------------------------------------------------------------
+# An Argo pod is ~7 KB of JSON and ~31 KB once decoded, mostly the executor's env (ARGO_TEMPLATE
+# three times), volumes and volume mounts; a pod Workload copies that spec. No command reads
+# them, so they are dropped as each page arrives: peak memory then grows by ~11 KB per pod and per
+# Workload instead of ~31 KB. Kept: everything else, including the one env entry
+# interpret.argo.nodes_from_pods reads (ARGO_TEMPLATE, first container that has it).
+
+_UNREAD_CONTAINER_FIELDS = ("volumeMounts", "volumeDevices")
+
+
+def slim_pod(pod):
+    """Drop from a pod (in place) the fields no command reads; returns it."""
+    if not isinstance(pod, dict):
+        return pod
+    metadata = pod.get("metadata")
+    if isinstance(metadata, dict):
+        metadata.pop("managedFields", None)
+    spec = pod.get("spec")
+    if isinstance(spec, dict):
+        _slim_pod_spec(spec, keep_argo_template=True)
+    return pod
+
+
+def slim_workload(workload):
+    """Drop from a Workload (in place) the unread parts of its pod templates; returns it."""
+    if not isinstance(workload, dict):
+        return workload
+    metadata = workload.get("metadata")
+    if isinstance(metadata, dict):
+        metadata.pop("managedFields", None)
+    for pod_set in (workload.get("spec") or {}).get("podSets") or []:
+        template = pod_set.get("template") if isinstance(pod_set, dict) else None
+        spec = template.get("spec") if isinstance(template, dict) else None
+        if isinstance(spec, dict):
+            _slim_pod_spec(spec, keep_argo_template=False)
+    return workload
+
+
+def _slim_pod_spec(spec, keep_argo_template):
+    spec.pop("volumes", None)
+    template_kept = not keep_argo_template
+    for key in ("containers", "initContainers"):   # the order nodes_from_pods searches
+        containers = spec.get(key)
+        if not isinstance(containers, list):
+            continue
+        for container in containers:
+            if not isinstance(container, dict):
+                continue
+            for field in _UNREAD_CONTAINER_FIELDS:
+                container.pop(field, None)
+            env = container.get("env")
+            if env is None:
+                continue
+            kept = []
+            if not template_kept and isinstance(env, list):
+                for entry in env:
+                    if isinstance(entry, dict) and entry.get("name") == "ARGO_TEMPLATE" and entry.get("value"):
+                        kept, template_kept = [entry], True
+                        break
+            if kept:
+                container["env"] = kept
+            else:
+                del container["env"]
 
 
 def _explicit_workload_names(pods):

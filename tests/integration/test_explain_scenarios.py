@@ -38,15 +38,11 @@ KEY_FACTS = {
 # lq-inactive: the LocalQueue has stopPolicy Hold, Active=False reason Stopped, and the Workload message is
 # "LocalQueue user-queue is stopped": that is LocalQueueStopped (cq-stopped, the same case for a
 # ClusterQueue, expects ClusterQueueStopped).
-FIXTURE_DISAGREEMENTS = {("lq-inactive", "LocalQueueInactive"): "LocalQueueStopped"}
-
-
 def explain_scenarios():
     return [name for name in scenario_names() if load_scenario(name).expected.get("explain_codes")]
 
 
 def explain_args(scenario, *source):
-    # Options go before WORKFLOW: ExplainGroup drops options that follow it (see the xfail test below).
     expected = scenario.expected
     return ("explain", "-n", expected["namespace"], *source, "-o", "json", expected["workflow"])
 
@@ -56,7 +52,7 @@ def env_for(scenario):
 
 
 def expected_codes(scenario):
-    return [FIXTURE_DISAGREEMENTS.get((scenario.name, code), code) for code in scenario.expected["explain_codes"]]
+    return list(scenario.expected["explain_codes"])
 
 
 def check_document(document, scenario):
@@ -113,14 +109,12 @@ def test_explain_exit_code_is_3_iff_an_error_finding(name):
     assert result.exit_code == (3 if has_error(document) else 0), result.output
 
 
-@pytest.mark.xfail(strict=False, reason="cli.main() drops the exit code click returns with standalone_mode=False")
 def test_real_cli_exits_3_on_error_findings():
     scenario = load_scenario("never-fits")
     result = run_cli(*explain_args(scenario, "--from-file", scenario.dir / "objects.yaml"), env=env_for(scenario))
     assert result.exit_code == 3
 
 
-@pytest.mark.xfail(strict=False, reason="ExplainGroup.parse_args leaves allow_interspersed_args off for WORKFLOW")
 def test_options_after_the_workflow_name_are_read():
     scenario = load_scenario("quota-wait")
     expected = scenario.expected

@@ -139,23 +139,17 @@ def _manifests(scenario, tmp_path):
 def _commands(scenario, tmp_path):
     namespace, name = scenario.expected["namespace"], scenario.expected["workflow"]
     commands = [("status", name, "-n", namespace, "-o", "json"),
-                ("status", name, "-n", namespace, "-o", "wide"),
                 ("explain", "-f", _manifests(scenario, tmp_path), "-n", namespace)]
-    if _status_has_option("--timeline"):
-        commands.append(("status", name, "-n", namespace, "--timeline"))
     if _status_lists_workflows():
-        commands.append(("status", "-n", namespace))
         commands.append(("status", "-n", namespace, "-o", "json"))
     if _available("kubectl_kueue_argo.interpret.diagnose") and _available("kubectl_kueue_argo.render.explain"):
         commands.append(("explain", name, "-n", namespace))
     if _available("kubectl_kueue_argo.commands.setup"):
         commands.append(("explain", "setup", "-n", namespace))
-    if _has_command("version"):
-        commands.append(("version", "-n", namespace))
     return commands
 
 
-# `--watch` and `-A` are run on a few scenarios only (a subprocess each): they read the same kinds
+# `--watch`, `-A` and the other views are run on a few scenarios only (a subprocess each): they read the same kinds
 # in every scenario; these two cover both Kueue API versions.
 WATCH_SCENARIOS = ("quota-wait", "v1beta1-only")
 
@@ -176,9 +170,14 @@ def _has_command(name):
 
 
 def _slow_commands(scenario):
-    """Commands that need a subprocess (they run until stopped) or a cluster-wide view."""
+    """Commands run on WATCH_SCENARIOS only: (in a subprocess?, command). Other output formats
+    and views make the same reads as the commands run on every scenario."""
     namespace, name = scenario.expected["namespace"], scenario.expected["workflow"]
-    commands = []
+    commands = [(False, ("status", name, "-n", namespace, "-o", "wide"))]
+    if _status_has_option("--timeline"):
+        commands.append((False, ("status", name, "-n", namespace, "--timeline")))
+    if _has_command("version"):
+        commands.append((False, ("version",)))
     if _status_has_option("-A"):
         commands.append((False, ("status", "-A")))
     if _status_has_option("--watch"):
@@ -219,6 +218,7 @@ def _run_until_watching(server, kubeconfig, command, env):
         if process.poll() is None:
             process.terminate()
         _, stderr = process.communicate(timeout=10)
+        server.drop_watches()
     assert "Traceback" not in stderr.decode(errors="replace"), stderr
 
 

@@ -1,16 +1,10 @@
 """`explain setup` and `explain limitations` through the real CLI: offline from files, live against
 the fake API server, and with no cluster at all. The plugin is read-only: only GETs.
-
-Exit codes are read through click in standalone mode (CliRunner), the way the command itself exits:
-cli.main() drops the code click returns with standalone_mode=False (see test_explain_scenarios.py).
 """
 import os
 
 import pytest
 import yaml
-from click.testing import CliRunner
-
-from kubectl_kueue_argo.cli import cli
 from tests.support.cli import FIXED_NOW, run_cli
 from tests.support.fakeapi import FakeApiServer
 from tests.support.kubeconfig import write_kubeconfig
@@ -19,21 +13,8 @@ NS = "ml-team"
 EXIT_FINDINGS = 3
 
 
-def _subcommands_reachable():
-    """ExplainGroup must send `limitations`/`setup` to the subcommand, not bind them to WORKFLOW."""
-    result = run_cli("explain", "limitations", "-o", "json", env={"KUBECONFIG": os.devnull + "-missing"})
-    return result.exit_code == 0
-
-
-pytestmark = pytest.mark.xfail(
-    not _subcommands_reachable(), strict=True,
-    reason="commands/explain.py ExplainGroup.parse_args binds `limitations`/`setup` to the WORKFLOW argument")
-
-
 def exit_code(*args, env=None):
-    """The process exit code, through click's standalone mode."""
-    environment = {"KUEUE_ARGO_NOW": FIXED_NOW, "NO_COLOR": "1", **(env or {})}
-    return CliRunner().invoke(cli, [str(arg) for arg in args], env=environment).exit_code
+    return run_cli(*args, env=env).exit_code
 
 
 def manager_configmap(**configuration):
