@@ -17,7 +17,7 @@ then writes the archive's sha256 and uri into every platform of the manifest (in
 
 How the dependencies are vendored (see docs/install.md for why):
   1. pip resolves the plugin's install_requires (setup.cfg) for the oldest supported Python
-     (--python-version, default 3.10: kubernetes>=36 requires it) with `--dry-run --report`;
+     (--python-version, default 3.9: the oldest Python the plugin supports) with `--dry-run --report`;
   2. packages only needed by the async client (aiohttp and its tree) are left out: the plugin
      imports kubernetes.client and kubernetes.config, which never import them;
   3. each remaining package is fetched as a py3-none-any wheel; if it has none (PyYAML), its
@@ -50,7 +50,7 @@ BIN_NAME = "kubectl-kueue_argo"
 COMPLETE_NAME = "kubectl_complete-kueue_argo"
 PLUGIN_NAME = "kueue-argo"
 DEFAULT_BASE_URL = "https://github.com/kueue-argo/kubectl-kueue-argo/releases/download/v{version}"
-DEFAULT_MIN_PYTHON = "3.10"
+DEFAULT_MIN_PYTHON = "3.9"
 # Left out with everything only they pull in: the asyncio client (kubernetes.aio) needs them,
 # the plugin never imports it.
 EXCLUDED = {"aiohttp"}
@@ -219,15 +219,38 @@ def pure_tags(min_python):
 
 
 def resolve(requirements, min_python, work):
-    """pip's resolution for the oldest supported Python: [{name, version, url, requires}]."""
+    """pip's resolution for the oldest supported Python: [{name, version, url, requires}].
+
+    Some indexes do not publish Requires-Python, and then pip may pick a release that needs a
+    newer Python than the target. Such picks are read from the report and excluded, and pip
+    resolves again."""
     report = work / "report.json"
-    pip("install", "--dry-run", "--ignore-installed", "--quiet", "--report", str(report),
-        "--target", str(work / "unused"), *binary_tags(min_python), *requirements)
-    document = json.loads(report.read_text(encoding="utf-8"))
+    excluded = []
+    for _ in range(20):
+        pip("install", "--dry-run", "--ignore-installed", "--quiet", "--report", str(report),
+            "--target", str(work / "unused"), *binary_tags(min_python), *requirements, *excluded)
+        document = json.loads(report.read_text(encoding="utf-8"))
+        too_new = [f"{item['metadata']['name']}!={item['metadata']['version']}" for item in document["install"]
+                   if not _supports(item["metadata"].get("requires_python"), min_python)]
+        if not too_new:
+            break
+        excluded += too_new
+    else:
+        raise RuntimeError(f"no set of dependencies supports Python {min_python}: {', '.join(excluded)}")
     return [{"name": item["metadata"]["name"], "version": item["metadata"]["version"],
              "url": item["download_info"]["url"], "requires": item["metadata"].get("requires_dist") or [],
              "requested": item.get("requested", False)}
             for item in document["install"]]
+
+
+def _supports(requires_python, min_python):
+    if not requires_python:
+        return True
+    try:
+        from packaging.specifiers import SpecifierSet
+    except ImportError:  # pip always carries a copy
+        from pip._vendor.packaging.specifiers import SpecifierSet
+    return SpecifierSet(requires_python).contains(min_python + ".0", prereleases=True)
 
 
 def needed(packages, requirements, min_python):

@@ -53,6 +53,7 @@ def watch_workflow(session, name, render, *, tty):
     watcher.start()
     screen = _Screen(tty)
     positions_read = 0.0
+    settling = False
     try:
         while True:
             workflows = watcher.objects("workflow")
@@ -63,8 +64,12 @@ def watch_workflow(session, name, render, *, tty):
                 cluster.add_positions(snapshot, snapshot.pods)
                 base.pending_workloads = snapshot.pending_workloads
                 positions_read = time.monotonic()
+            if _completed(workflows[0]) and not settling:
+                settling = True  # let the pod and Workload streams deliver their last events first
+                _settle(watcher)
+                continue
             screen.show(render(build_status_report(snapshot, session.now())))
-            if _completed(workflows[0]):
+            if settling:
                 return
             watcher.changed.wait(TTY_REFRESH_SECONDS if tty else None)
             watcher.changed.clear()
@@ -99,6 +104,15 @@ def watch_overview(session, namespace, selector, render, *, tty):
             watcher.changed.clear()
     finally:
         watcher.stop()
+
+
+def _settle(watcher, quiet=0.3, limit=2.0):
+    """Wait until no event came for `quiet` seconds (at most `limit`)."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        watcher.changed.clear()
+        if not watcher.changed.wait(quiet):
+            return
 
 
 def _snapshot(base, workflow, watcher, kueue_version):

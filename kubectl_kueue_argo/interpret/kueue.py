@@ -115,7 +115,24 @@ def _uncovered(text, spans):
 
 
 def _quantity(text):
-    return try_parse_quantity(text) if text is not None else None
+    return _parse_quantity_cached(text) if text is not None else None
+
+
+_QUANTITIES = {}
+
+
+def _parse_quantity_cached(value):
+    """try_parse_quantity, each distinct string parsed once: a cluster uses few ("2", "4Gi") many
+    thousand times, and Fractions are immutable, so sharing them is safe."""
+    if type(value) is not str:
+        return try_parse_quantity(value)
+    try:
+        return _QUANTITIES[value]
+    except KeyError:
+        if len(_QUANTITIES) >= 4096:
+            _QUANTITIES.clear()
+        amount = _QUANTITIES[value] = try_parse_quantity(value)
+        return amount
 
 
 # ---- Workload -----------------------------------------------------------------------------------
@@ -295,7 +312,7 @@ def _sum_resources(mappings):
     total = {}
     for mapping in mappings:
         for resource, value in _dict(mapping).items():
-            amount = value if isinstance(value, Fraction) else try_parse_quantity(value)
+            amount = value if isinstance(value, Fraction) else _parse_quantity_cached(value)
             if amount is not None:
                 total[resource] = total.get(resource, 0) + amount
     return {resource: Fraction(amount) for resource, amount in total.items()}

@@ -1,17 +1,12 @@
 """Render a PreflightReport: a kubectl-style table plus findings, or a plain document (pure)."""
-from tabulate import DataRow, Line, TableFormat, tabulate
-
 from kubectl_kueue_argo.quantity import format_quantity
+from kubectl_kueue_argo.render.table import format_table
 from kubectl_kueue_argo.render.text import escape_terminal, paint
 
 HEADERS = ("WORKFLOW", "TEMPLATE", "TYPE", "POD", "QUEUE", "MANAGED", "REQUESTS")
 _SEVERITY_ORDER = ("error", "warning", "info")
 _SEVERITY_TITLE = {"error": "Errors", "warning": "Warnings", "info": "Info"}
 _SEVERITY_COLOR = {"error": "red", "warning": "yellow", "info": "cyan"}
-# tabulate's "plain" with kubectl's 3-space gap between columns.
-_KUBECTL = TableFormat(lineabove=None, linebelowheader=None, linebetweenrows=None, linebelow=None,
-                       headerrow=DataRow("", "   ", ""), datarow=DataRow("", "   ", ""),
-                       padding=0, with_header_hide=None)
 
 
 def render_preflight_text(report, *, color=False):
@@ -20,8 +15,7 @@ def render_preflight_text(report, *, color=False):
     else:
         rows = [[_cell(t.workflow), _cell(t.name), t.type, t.pod, _cell(t.queue_name or "-"),
                  _managed(t), _requests_cell(t.requests)] for t in report.templates]
-        body = tabulate(rows, headers=HEADERS, tablefmt=_KUBECTL, disable_numparse=True,
-                        stralign="left", numalign="left") + "\n"
+        body = format_table(HEADERS, rows) + "\n"
     return body + _findings_text(report.findings, color)
 
 

@@ -20,7 +20,7 @@ class FileCluster:
     def __init__(self, documents):
         self.by_kind = defaultdict(list)
         for document in documents:
-            if isinstance(document, dict) and document.get("kind"):
+            if _well_formed(document):
                 self.by_kind[document["kind"]].append(document)
         self.kueue_version = _kueue_version(self.by_kind)
 
@@ -100,6 +100,29 @@ class FileCluster:
             if MANAGER_CONFIG_KEY in ((configmap.get("data") or {})):
                 return configmap
         return None
+
+
+def _well_formed(document):
+    """The envelope every reader relies on: a string kind (and apiVersion), a metadata mapping
+    with string name/namespace and mappings of labels and annotations. A document that is not
+    a Kubernetes object at this level is skipped, as `kubectl` would reject it."""
+    if not isinstance(document, dict) or not isinstance(document.get("kind"), str) or not document["kind"]:
+        return False
+    if not isinstance(document.get("apiVersion", ""), str):
+        return False
+    metadata = document.get("metadata", {})
+    if metadata is None:
+        return True
+    if not isinstance(metadata, dict):
+        return False
+    for key in ("name", "namespace", "uid", "creationTimestamp"):
+        if metadata.get(key) is not None and not isinstance(metadata[key], str):
+            return False
+    for key in ("labels", "annotations"):
+        value = metadata.get(key)
+        if value is not None and not (isinstance(value, dict) and all(isinstance(v, str) for v in value.values())):
+            return False
+    return True
 
 
 def _kueue_version(by_kind):

@@ -64,9 +64,14 @@ def merge_kubeconfigs(paths, must_exist=False):
         found = True
         base = Path(path).resolve().parent
         if not merged["current-context"] and document.get("current-context"):
+            if not isinstance(document["current-context"], str):
+                raise ConfigError(f"kubeconfig {path}: current-context must be a string")
             merged["current-context"] = document["current-context"]
         for section in ("clusters", "users", "contexts"):
-            for entry in document.get(section) or []:
+            entries = document.get(section) or []
+            if not isinstance(entries, list):
+                raise ConfigError(f"kubeconfig {path}: {section} must be a list, not {type(entries).__name__}")
+            for entry in entries:
                 if not isinstance(entry, dict) or entry.get("name") in seen[section]:
                     continue
                 seen[section].add(entry.get("name"))
@@ -236,8 +241,10 @@ def new_api_client(resolved, options):
                                   f"{_first_line_of(failures.messages[0])}")
     except ConfigException as err:
         raise ConfigError(f"invalid kubeconfig: {err}") from None
-    except (OSError, ValueError, TypeError, KeyError) as err:
-        raise ConfigError(f"cannot load credentials for context {resolved.context!r}: {err}") from None
+    except (OSError, ValueError, TypeError, KeyError, AttributeError) as err:
+        # The client assumes well-typed fields (a numeric server, a list as token, ...).
+        raise ConfigError(f"cannot load context {resolved.context!r} from the kubeconfig: "
+                          f"{type(err).__name__}: {_first_line_of(err)}") from None
     configuration.retries = False  # our transport retries, with its own budget
     api_client = k8s_client.ApiClient(configuration=configuration)
     api_client.user_agent = "kubectl-kueue_argo"

@@ -17,6 +17,7 @@ DEFAULT_TIMEOUT = 30.0
 _BACKOFF_START = 0.2
 _BACKOFF_MAX = 4.0
 _MAX_ATTEMPTS = 6
+_REFUSED_ATTEMPTS = 2
 
 
 class Transport:
@@ -41,7 +42,7 @@ class Transport:
                 return self._get_once(path, query, deadline)
             except _Retryable as retry:
                 wait = self._backoff(attempt, retry.retry_after)
-                if attempt >= _MAX_ATTEMPTS or self.clock() + wait >= deadline:
+                if attempt >= min(_MAX_ATTEMPTS, retry.max_attempts) or self.clock() + wait >= deadline:
                     raise retry.final from None
                 self._note(f"retrying GET {path} in {wait:.1f}s: {retry.final.message}")
                 self.sleep(wait)
@@ -74,7 +75,7 @@ class Transport:
         params = [(key, value) for key, value in (query or {}).items() if value is not None]
         return self.api_client.call_api(
             path, "GET", query_params=params, header_params={"Accept": "application/json"},
-            auth_settings=["BearerToken"], _preload_content=False,
+            auth_settings=["BearerToken"], _preload_content=False, _return_http_data_only=True,
             _request_timeout=(min(timeout, 10.0), timeout))
 
     def open_stream(self, path, query, read_timeout):
@@ -85,7 +86,7 @@ class Transport:
             params = [(key, value) for key, value in query.items() if value is not None]
             response = self.api_client.call_api(
                 path, "GET", query_params=params, header_params={"Accept": "application/json"},
-                auth_settings=["BearerToken"], _preload_content=False,
+                auth_settings=["BearerToken"], _preload_content=False, _return_http_data_only=True,
                 _request_timeout=(min(self.timeout, 10.0), read_timeout))
             status = response.status
             return response
@@ -103,7 +104,10 @@ class Transport:
             if status in RETRYABLE_STATUS:
                 return _Retryable(error, _retry_after(getattr(err, "headers", None)))
             return error
-        return _Retryable(UnreachableError(_connection_message(err, self.server, path)))
+        message = _connection_message(err, self.server, path)
+        # Nobody listens: try once more (an API server restarting), then say so at once.
+        attempts = _REFUSED_ATTEMPTS if "refused" in message else _MAX_ATTEMPTS
+        return _Retryable(UnreachableError(message), max_attempts=attempts)
 
     def _log_request(self, path, query, status, started):
         if self.verbose:
@@ -117,10 +121,11 @@ class Transport:
 
 
 class _Retryable(Exception):
-    def __init__(self, final, retry_after=None):
+    def __init__(self, final, retry_after=None, max_attempts=_MAX_ATTEMPTS):
         super().__init__(final.message)
         self.final = final
         self.retry_after = retry_after
+        self.max_attempts = max_attempts
 
 
 def _retry_after(headers):

@@ -1,11 +1,10 @@
 """`explain setup` and `explain limitations` through the real CLI: offline from files, live against
 the fake API server, and with no cluster at all. The plugin is read-only: only GETs.
 """
-import os
 
 import pytest
 import yaml
-from tests.support.cli import FIXED_NOW, run_cli
+from tests.support.cli import run_cli
 from tests.support.fakeapi import FakeApiServer
 from tests.support.kubeconfig import write_kubeconfig
 

@@ -82,7 +82,7 @@ def test_unlimited_borrowing_in_a_cohort_is_not_never_fits():
 
 
 @pytest.mark.parametrize("name, code", [("never-fits", "NeverFits"), ("never-fits-legacy", "NeverFits"),
-                                        ("cq-stopped", "ClusterQueueStopped"), ("lq-inactive", "LocalQueueStopped"),
+                                        ("cq-stopped", "ClusterQueueStopped"), ("lq-inactive", "LocalQueueInactive"),
                                         ("namespace-mismatch", "NamespaceNotAllowed"),
                                         ("missing-local-queue", "LocalQueueNotFound"),
                                         ("gate-not-removed", "GateNotRemoved"),
