@@ -8,6 +8,7 @@ from typing import Optional, Tuple
 import click
 
 from kubectl_kueue_argo.errors import UsageError
+from kubectl_kueue_argo.sources.kubeconfig import ConnectionOptions
 from kubectl_kueue_argo.timeutil import parse_time, utc_now
 
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)")
@@ -31,18 +32,9 @@ def parse_request_timeout(value):
 
 
 @dataclass
-class CommonOptions:
-    kubeconfig: Optional[str] = None
-    context: Optional[str] = None
-    cluster: Optional[str] = None
-    user: Optional[str] = None
-    namespace: Optional[str] = None
-    server: Optional[str] = None
-    token: Optional[str] = None
-    certificate_authority: Optional[str] = None
-    insecure_skip_tls_verify: bool = False
-    impersonate: Optional[str] = None
-    impersonate_groups: Tuple[str, ...] = ()
+class CommonOptions(ConnectionOptions):
+    """The connection flags plus what every command shares."""
+
     request_timeout: Optional[str] = None
     verbose: int = 0
     from_files: Tuple[str, ...] = field(default_factory=tuple)

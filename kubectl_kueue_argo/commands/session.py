@@ -3,7 +3,7 @@ import os
 import sys
 
 from kubectl_kueue_argo.sources.files import FileCluster
-from kubectl_kueue_argo.sources.kubeconfig import ConnectionOptions, new_api_client, resolve
+from kubectl_kueue_argo.sources.kubeconfig import new_api_client, resolve
 from kubectl_kueue_argo.sources.manifests import load_documents
 
 
@@ -19,13 +19,8 @@ class Session:
         return bool(self.options.from_files)
 
     def connection(self):
-        options = self.options
-        return ConnectionOptions(
-            kubeconfig=options.kubeconfig, context=options.context, cluster=options.cluster, user=options.user,
-            namespace=options.namespace, server=options.server, token=options.token,
-            certificate_authority=options.certificate_authority,
-            insecure_skip_tls_verify=options.insecure_skip_tls_verify,
-            impersonate=options.impersonate, impersonate_groups=list(options.impersonate_groups))
+        return self.options
+
 
     def resolved(self):
         if self._resolved is None:

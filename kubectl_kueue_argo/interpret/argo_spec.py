@@ -14,6 +14,8 @@ import copy
 from dataclasses import dataclass, field
 from typing import Dict, Optional, Tuple
 
+from kubectl_kueue_argo.interpret.dicts import deep_merge
+
 QUEUE_LABEL = "kueue.x-k8s.io/queue-name"
 LABEL_WORKFLOW = "workflows.argoproj.io/workflow"
 LABEL_COMPLETED = "workflows.argoproj.io/completed"
@@ -75,7 +77,7 @@ def template_metadata_labels(template):
 def merge_specs(base, override):
     """Workflow spec over a WorkflowTemplate spec: maps merge key by key, templates by name,
     other lists are replaced (Argo's strategic merge in JoinWorkflowSpec)."""
-    merged = _deep_merge(base, {k: v for k, v in override.items() if k != "templates"})
+    merged = deep_merge(base, {k: v for k, v in override.items() if k != "templates"})
     by_name = {}
     for template in list(_list(base.get("templates"))) + list(_list(override.get("templates"))):
         if isinstance(template, dict):
@@ -91,7 +93,7 @@ def apply_template_defaults(template, defaults):
         return template
     kind = template_type(template)
     defaults = {k: v for k, v in defaults.items() if k not in _TYPE_FIELDS or k == kind}
-    return _deep_merge(defaults, template)
+    return deep_merge(defaults, template)
 
 
 @dataclass
@@ -380,16 +382,6 @@ def _parse_scope(text):
 
 def _origin(scope):
     return f"{_KIND_OF_SCOPE[scope[0]]}/{scope[1]}"
-
-
-def _deep_merge(base, override):
-    result = copy.deepcopy(base) if isinstance(base, dict) else {}
-    for key, value in (override or {}).items():
-        if isinstance(value, dict) and isinstance(result.get(key), dict):
-            result[key] = _deep_merge(result[key], value)
-        else:
-            result[key] = copy.deepcopy(value)
-    return result
 
 
 def _dict(value):

@@ -11,6 +11,8 @@ from typing import Optional
 
 import yaml
 
+from kubectl_kueue_argo.interpret.dicts import deep_merge
+
 _EXPRESSION = re.compile(r"\{\{.*?\}\}", re.S)
 _RESOURCE_KEYS = ("resources", "overhead")
 
@@ -57,10 +59,10 @@ def apply_patch(pod_spec, patch):
             target = by_name.get(patch_container.get("name"))
             if target is None:
                 continue
-            target["resources"] = _merge(target.get("resources"), patch_container.get("resources"))
+            target["resources"] = deep_merge(target.get("resources"), patch_container.get("resources"))
     for key in _RESOURCE_KEYS:
         if isinstance(patch.get(key), dict):
-            result[key] = _merge(result.get(key), patch[key])
+            result[key] = deep_merge(result.get(key), patch[key])
     return result
 
 
@@ -74,16 +76,6 @@ def _parse(text):
     except yaml.YAMLError:
         return None
     return value if isinstance(value, dict) else None
-
-
-def _merge(base, override):
-    result = copy.deepcopy(base) if isinstance(base, dict) else {}
-    for key, value in (override or {}).items():
-        if isinstance(value, dict) and isinstance(result.get(key), dict):
-            result[key] = _merge(result[key], value)
-        else:
-            result[key] = copy.deepcopy(value)
-    return result
 
 
 def _list(value):

@@ -5,9 +5,9 @@ client lets the last file win. So the files are merged here and the client is gi
 Nothing is ever written back: token refreshes stay in memory.
 """
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, Optional, Sequence
 
 import yaml
 
@@ -32,7 +32,7 @@ class ConnectionOptions:
     certificate_authority: Optional[str] = None
     insecure_skip_tls_verify: bool = False
     impersonate: Optional[str] = None
-    impersonate_groups: List[str] = field(default_factory=list)
+    impersonate_groups: Sequence[str] = ()
 
 
 @dataclass
