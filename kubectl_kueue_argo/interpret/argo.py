@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
 from kubectl_kueue_argo.interpret import names
+from kubectl_kueue_argo.interpret.dicts import mapping, sequence, text
 
 WORKFLOW_LABEL = "workflows.argoproj.io/workflow"
 COMPONENT_LABEL = "workflows.argoproj.io/component"
@@ -36,7 +37,7 @@ class DecodedNodes:
 
 def decode_nodes(workflow):
     """The node map of a Workflow, wherever Argo stored it."""
-    status = workflow.get("status") or {}
+    status = mapping(workflow.get("status"))
     nodes = status.get("nodes")
     if isinstance(nodes, dict) and nodes:
         return DecodedNodes(_only_dict_values(nodes), "inline")
@@ -55,8 +56,28 @@ def decode_nodes(workflow):
     return DecodedNodes({}, "inline")
 
 
+_NODE_TEXT_FIELDS = ("id", "name", "displayName", "type", "phase", "templateName", "templateScope", "boundaryID",
+                     "startedAt", "finishedAt", "message", "hostNodeName")
+
+
 def _only_dict_values(nodes):
-    return {key: value for key, value in nodes.items() if isinstance(value, dict)}
+    return {str(key): _clean_node(value) for key, value in nodes.items() if isinstance(value, dict)}
+
+
+def _clean_node(node):
+    """A node whose fields have the types Argo writes: the status may be damaged or hand-made."""
+    cleaned = dict(node)
+    for key in _NODE_TEXT_FIELDS:
+        value = cleaned.get(key)
+        if value is not None and not isinstance(value, str):
+            cleaned[key] = str(value) if isinstance(value, (int, float)) else None
+    for key in ("children", "outboundNodes"):
+        value = cleaned.get(key)
+        if value is not None and not (isinstance(value, list) and all(isinstance(item, str) for item in value)):
+            cleaned[key] = [str(item) for item in value if isinstance(item, (str, int))] if isinstance(value, list) else []
+    if not isinstance(cleaned.get("templateRef"), dict):
+        cleaned.pop("templateRef", None)
+    return cleaned
 
 
 def _decompress(raw):
@@ -76,31 +97,31 @@ def _decompress(raw):
 
 
 def workflow_summary(workflow):
-    metadata = workflow.get("metadata") or {}
-    spec = workflow.get("spec") or {}
-    status = workflow.get("status") or {}
+    metadata = mapping(workflow.get("metadata"))
+    spec = mapping(workflow.get("spec"))
+    status = mapping(workflow.get("status"))
     return {
-        "name": metadata.get("name"),
-        "namespace": metadata.get("namespace"),
-        "phase": status.get("phase") or "Pending",
-        "suspended": bool(spec.get("suspend")),
-        "created": metadata.get("creationTimestamp"),
-        "startedAt": status.get("startedAt"),
-        "finishedAt": status.get("finishedAt"),
-        "message": status.get("message"),
+        "name": text(metadata.get("name")),
+        "namespace": text(metadata.get("namespace")),
+        "phase": text(status.get("phase")) or "Pending",
+        "suspended": spec.get("suspend") is True,
+        "created": text(metadata.get("creationTimestamp")),
+        "startedAt": text(status.get("startedAt")),
+        "finishedAt": text(status.get("finishedAt")),
+        "message": text(status.get("message")),
     }
 
 
 def template_label(node):
     """TEMPLATE as `argo get` shows it: `<ref name>/<template>` or the template name."""
-    ref = node.get("templateRef") or {}
+    ref = mapping(node.get("templateRef"))
     if ref.get("name"):
         return f"{ref.get('name')}/{ref.get('template', '')}"
     return node.get("templateName") or ""
 
 
 def step_template_name(node):
-    ref = node.get("templateRef") or {}
+    ref = mapping(node.get("templateRef"))
     return ref.get("template") or node.get("templateName") or None
 
 
@@ -141,7 +162,7 @@ def _attach_children(nodes):
     claimed_by = {}
     for node_id, node in nodes.items():
         if node.get("type") in NON_BOUNDARY_PARENT_TYPES:
-            for child in node.get("children") or []:
+            for child in sequence(node.get("children")):
                 claimed_by.setdefault(child, node_id)
     children = {}
     for node_id, node in nodes.items():
@@ -222,8 +243,8 @@ def index_pods(workflow_name, pods, nodes):
     agent_pod = None
     unmatched = []
     for pod in pods:
-        metadata = pod.get("metadata") or {}
-        labels = metadata.get("labels") or {}
+        metadata = mapping(pod.get("metadata"))
+        labels = mapping(metadata.get("labels"))
         component = labels.get(COMPONENT_LABEL)
         if component == "agent":
             agent_pod = _newest(agent_pod, pod)
@@ -241,13 +262,13 @@ def index_pods(workflow_name, pods, nodes):
 
 
 def pod_node_id(workflow_name, pod):
-    metadata = pod.get("metadata") or {}
-    annotations = metadata.get("annotations") or {}
-    if annotations.get(NODE_ID_ANNOTATION):
+    metadata = mapping(pod.get("metadata"))
+    annotations = mapping(metadata.get("annotations"))
+    if text(annotations.get(NODE_ID_ANNOTATION)):
         return annotations[NODE_ID_ANNOTATION]
-    if annotations.get(NODE_NAME_ANNOTATION):
+    if text(annotations.get(NODE_NAME_ANNOTATION)):
         return names.node_id(workflow_name, annotations[NODE_NAME_ANNOTATION])
-    return metadata.get("name")
+    return text(metadata.get("name"))
 
 
 def _match_by_pod_name(workflow_name, nodes, pods, by_node):
@@ -258,7 +279,7 @@ def _match_by_pod_name(workflow_name, nodes, pods, by_node):
             expected[names.pod_name_v2(workflow_name, node.get("name", ""), step_template_name(node))] = node_id
     left = []
     for pod in pods:
-        node_id = expected.get((pod.get("metadata") or {}).get("name"))
+        node_id = expected.get(mapping(pod.get("metadata")).get("name"))
         if node_id and node_id not in by_node:
             by_node[node_id] = pod
         else:
@@ -269,15 +290,15 @@ def _match_by_pod_name(workflow_name, nodes, pods, by_node):
 def _newest(current, candidate):
     if current is None:
         return candidate
-    current_created = (current.get("metadata") or {}).get("creationTimestamp") or ""
-    candidate_created = (candidate.get("metadata") or {}).get("creationTimestamp") or ""
+    current_created = text(mapping(current.get("metadata")).get("creationTimestamp")) or ""
+    candidate_created = text(mapping(candidate.get("metadata")).get("creationTimestamp")) or ""
     return candidate if candidate_created >= current_created else current
 
 
 def expected_pod_name(workflow, node):
     """The pod name Argo gives (or gave) a Pod node, for display when the pod is gone."""
-    workflow_name = (workflow.get("metadata") or {}).get("name", "")
-    annotations = (workflow.get("metadata") or {}).get("annotations") or {}
+    workflow_name = mapping(workflow.get("metadata")).get("name", "")
+    annotations = mapping(mapping(workflow.get("metadata")).get("annotations"))
     if annotations.get(POD_NAME_FORMAT_ANNOTATION) == "v1":
         return node.get("id")
     return names.pod_name_v2(workflow_name, node.get("name", ""), step_template_name(node))
@@ -287,11 +308,11 @@ def nodes_from_pods(workflow_name, pods):
     """A stand-in node map built from pods alone, for offloaded node status."""
     nodes = {}
     for pod in pods:
-        metadata = pod.get("metadata") or {}
-        labels = metadata.get("labels") or {}
+        metadata = mapping(pod.get("metadata"))
+        labels = mapping(metadata.get("labels"))
         if labels.get(COMPONENT_LABEL):
             continue
-        annotations = metadata.get("annotations") or {}
+        annotations = mapping(metadata.get("annotations"))
         node_name = annotations.get(NODE_NAME_ANNOTATION) or metadata.get("name", "")
         node_id = pod_node_id(workflow_name, pod)
         nodes[node_id] = {
@@ -312,16 +333,16 @@ def _display_from_name(node_name):
 
 
 def _pod_phase_as_node_phase(pod):
-    phase = (pod.get("status") or {}).get("phase") or "Pending"
+    phase = mapping(pod.get("status")).get("phase") or "Pending"
     return phase if phase in ("Pending", "Running", "Succeeded", "Failed") else "Error"
 
 
 def _template_name_from_pod(pod):
     """Argo puts the template as JSON in the ARGO_TEMPLATE env var of its containers.
     (sources.live.slim_pod keeps exactly the entry this reads: reading more env needs a change there.)"""
-    spec = pod.get("spec") or {}
-    for container in (spec.get("containers") or []) + (spec.get("initContainers") or []):
-        for env in container.get("env") or []:
+    spec = mapping(pod.get("spec"))
+    for container in sequence(spec.get("containers")) + sequence(spec.get("initContainers")):
+        for env in sequence(container.get("env")):
             if env.get("name") == "ARGO_TEMPLATE" and env.get("value"):
                 try:
                     return (json.loads(env["value"]) or {}).get("name")

@@ -213,7 +213,7 @@ class SpecResolver:
 
     def _walk(self):
         entries = [_Entry(t, self._spec_origin.get(t.get("name"), self._label), None, False, t.get("name"))
-                   for t in _list(self._spec.get("templates")) if isinstance(t, dict)]
+                   for t in _list(self._spec.get("templates")) if isinstance(t, dict) and _named(t)]
         seen = set()
         index = 0
         while index < len(entries):
@@ -386,6 +386,11 @@ def _origin(scope):
 
 def _dict(value):
     return value if isinstance(value, dict) else {}
+
+
+def _named(template):
+    """Templates are found by name; one whose name is not a string cannot be referred to."""
+    return isinstance(template.get("name"), str)
 
 
 def _list(value):

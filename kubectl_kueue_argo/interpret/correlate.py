@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
 from kubectl_kueue_argo.interpret import argo, kueue, pods as podfacts
+from kubectl_kueue_argo.interpret.dicts import mapping, text
 from kubectl_kueue_argo.interpret.argo_spec import SpecResolver
 from kubectl_kueue_argo.interpret.kueue_config import namespace_management, parse_manager_config
 from kubectl_kueue_argo.model import KUEUE_STATES, Finding, Position
@@ -165,15 +166,15 @@ def classify_step(node, pod, context):
     if pod is None:
         _classify_without_pod(step, node, context)
         return step
-    metadata = pod.get("metadata") or {}
+    metadata = mapping(pod.get("metadata"))
     step.pod = pod
-    step.pod_name = metadata.get("name")
+    step.pod_name = text(metadata.get("name"))
     step.pod_phase = podfacts.pod_phase(pod)
-    step.pod_created = metadata.get("creationTimestamp")
+    step.pod_created = text(metadata.get("creationTimestamp"))
     step.queue_name = podfacts.queue_label(pod)
     step.scheduling_gates = podfacts.scheduling_gates(pod)
     step.gated = podfacts.has_admission_gate(pod)
-    step.host_node = step.host_node or (pod.get("spec") or {}).get("nodeName") or None
+    step.host_node = step.host_node or text(mapping(pod.get("spec")).get("nodeName")) or None
     managed = podfacts.is_managed(pod)
     workload = context.workloads.for_pod(pod) if managed or step.queue_name else None
     if workload is not None:
@@ -271,7 +272,7 @@ def _measure_wait(step, workload, managed, now):
         released = parse_time(workload.admitted_at) or parse_time(workload.quota_reserved_at)
     pod = step.pod or {}
     released = released or parse_time(podfacts.pod_condition_time(pod, "PodScheduled"))
-    released = released or parse_time((pod.get("status") or {}).get("startTime"))
+    released = released or parse_time(mapping(pod.get("status")).get("startTime"))
     step.waited_seconds = seconds_between(created, released)
 
 

@@ -11,3 +11,16 @@ def deep_merge(base, override):
         else:
             result[key] = copy.deepcopy(value)
     return result
+
+
+def mapping(value):
+    """`value` if it is a dict, else an empty one: objects may be damaged or hand-made."""
+    return value if isinstance(value, dict) else {}
+
+
+def sequence(value):
+    return value if isinstance(value, list) else []
+
+
+def text(value):
+    return value if isinstance(value, str) else None

@@ -520,15 +520,40 @@ def pending_positions(items):
 
 def workloads_ahead(items, workload_name):
     """Items queued before `workload_name` (a Workload or owner pod name) in LocalQueue order."""
-    ordered = sorted(enumerate(map(_dict, _list(items))), key=lambda pair: _queue_order(pair[1], pair[0]))
-    ahead = []
-    for _, item in ordered:
+    if not workload_name:
+        return []
+    ordered, first_index = _queue_index(items)
+    index = first_index.get(workload_name) if isinstance(workload_name, str) else None
+    return ordered[:index] if index is not None else []
+
+
+# The LocalQueue order of the last few visibility lists: explaining every pending step of a queue
+# asks for the same list once per step, and sorting it each time made that quadratic (1,000
+# pending Workloads: a million key calls). A snapshot's lists are not changed once read.
+_QUEUE_INDEX_CACHE = []
+_QUEUE_INDEX_CACHE_SIZE = 4
+
+
+def _queue_index(items):
+    """(items in LocalQueue order, {Workload or owner pod name: index of its first item})."""
+    cacheable = isinstance(items, list)
+    if cacheable:
+        for cached, length, ordered, first_index in _QUEUE_INDEX_CACHE:
+            if cached is items and length == len(items):
+                return ordered, first_index
+    ordered = [item for _, item in sorted(enumerate(map(_dict, _list(items))),
+                                          key=lambda pair: _queue_order(pair[1], pair[0]))]
+    first_index = {}
+    for index, item in enumerate(ordered):
         meta = _dict(item.get("metadata"))
-        owners = {ref.get("name") for ref in _owner_refs(meta) if ref.get("kind") == "Pod"}
-        if workload_name and (meta.get("name") == workload_name or workload_name in owners):
-            return ahead
-        ahead.append(item)
-    return []
+        names = [meta.get("name")] + [ref.get("name") for ref in _owner_refs(meta) if ref.get("kind") == "Pod"]
+        for name in names:
+            if isinstance(name, str) and name not in first_index:
+                first_index[name] = index
+    if cacheable:
+        _QUEUE_INDEX_CACHE.insert(0, (items, len(items), ordered, first_index))
+        del _QUEUE_INDEX_CACHE[_QUEUE_INDEX_CACHE_SIZE:]
+    return ordered, first_index
 
 
 def _queue_order(item, index):

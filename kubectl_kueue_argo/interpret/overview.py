@@ -3,6 +3,7 @@ from dataclasses import dataclass, field
 from typing import List, Optional
 
 from kubectl_kueue_argo.interpret import kueue
+from kubectl_kueue_argo.interpret.dicts import mapping
 from kubectl_kueue_argo.interpret.correlate import build_status_report
 from kubectl_kueue_argo.interpret.pods import labels_of
 from kubectl_kueue_argo.model import Snapshot
@@ -44,18 +45,18 @@ def build_overview(workflows, pods, workloads, local_queues, now, *, kueue_insta
     """Rows sorted so the workflow that suffers most (longest current wait) comes first."""
     pods_by_workflow = {}
     for pod in pods:
-        key = ((pod.get("metadata") or {}).get("namespace"), labels_of(pod).get(WORKFLOW_LABEL))
+        key = (mapping(pod.get("metadata")).get("namespace"), labels_of(pod).get(WORKFLOW_LABEL))
         pods_by_workflow.setdefault(key, []).append(pod)
     index = kueue.WorkloadIndex(workloads or [])
     rows = []
     for workflow in workflows:
-        metadata = workflow.get("metadata") or {}
+        metadata = mapping(workflow.get("metadata"))
         namespace = metadata.get("namespace") or ""
         snapshot = Snapshot(namespace=namespace, workflow=workflow,
                             pods=pods_by_workflow.get((namespace, metadata.get("name")), []),
                             workloads=workloads, kueue_installed=kueue_installed,
                             local_queues=[lq for lq in local_queues or []
-                                          if (lq.get("metadata") or {}).get("namespace") == namespace]
+                                          if mapping(lq.get("metadata")).get("namespace") == namespace]
                             if local_queues is not None else None)
         rows.append(_row(build_status_report(snapshot, now, workload_index=index), now))
     rows.sort(key=lambda row: (-(row.longest_wait.seconds if row.longest_wait else -1.0),

@@ -1,4 +1,7 @@
-"""Kueue facts about a pod: its queue label, whether Kueue manages it, its gates (pure)."""
+"""Kueue facts about a pod: its queue label, whether Kueue manages it, its gates (pure).
+
+Pods come from the cluster or from files a user edited, so every field is type-checked.
+"""
 
 QUEUE_LABEL = "kueue.x-k8s.io/queue-name"
 MANAGED_LABEL = "kueue.x-k8s.io/managed"
@@ -7,17 +10,26 @@ ADMISSION_GATE = "kueue.x-k8s.io/admission"
 KUEUE_PREFIX = "kueue.x-k8s.io/"
 
 
+def _mapping(value):
+    return value if isinstance(value, dict) else {}
+
+
+def _sequence(value):
+    return value if isinstance(value, list) else []
+
+
 def labels_of(obj):
-    return ((obj or {}).get("metadata") or {}).get("labels") or {}
+    return _mapping(_mapping(_mapping(obj).get("metadata")).get("labels"))
 
 
 def queue_label(pod):
-    return labels_of(pod).get(QUEUE_LABEL) or None
+    value = labels_of(pod).get(QUEUE_LABEL)
+    return str(value) if value not in (None, "") and not isinstance(value, (dict, list)) else None
 
 
 def scheduling_gates(pod):
-    gates = ((pod or {}).get("spec") or {}).get("schedulingGates") or []
-    return [gate.get("name", "") for gate in gates if isinstance(gate, dict)]
+    gates = _sequence(_mapping(_mapping(pod).get("spec")).get("schedulingGates"))
+    return [str(gate.get("name")) for gate in gates if isinstance(gate, dict) and gate.get("name")]
 
 
 def has_admission_gate(pod):
@@ -30,18 +42,19 @@ def foreign_gates(pod):
 
 def is_managed(pod):
     """Kueue's webhook marks every pod it manages with a label, a finalizer and the gate."""
-    metadata = (pod or {}).get("metadata") or {}
+    metadata = _mapping(_mapping(pod).get("metadata"))
     return (labels_of(pod).get(MANAGED_LABEL) == "true"
-            or MANAGED_FINALIZER in (metadata.get("finalizers") or [])
+            or MANAGED_FINALIZER in _sequence(metadata.get("finalizers"))
             or has_admission_gate(pod))
 
 
 def pod_phase(pod):
-    return ((pod or {}).get("status") or {}).get("phase")
+    phase = _mapping(_mapping(pod).get("status")).get("phase")
+    return phase if isinstance(phase, str) else None
 
 
 def pod_condition_time(pod, condition_type, status="True"):
-    for condition in ((pod or {}).get("status") or {}).get("conditions") or []:
-        if condition.get("type") == condition_type and condition.get("status") == status:
+    for condition in _sequence(_mapping(_mapping(pod).get("status")).get("conditions")):
+        if isinstance(condition, dict) and condition.get("type") == condition_type and condition.get("status") == status:
             return condition.get("lastTransitionTime")
     return None

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import List, Optional
 
 from kubectl_kueue_argo.interpret import pods as podfacts
+from kubectl_kueue_argo.interpret.dicts import mapping, sequence
 from kubectl_kueue_argo.timeutil import format_time, parse_time, seconds_between
 
 QUEUED = "queued"      # the pod exists and Kueue's gate holds it
@@ -103,15 +104,15 @@ def _admitted_at(step):
         moment = parse_time(workload.admitted_at) or parse_time(workload.quota_reserved_at)
         if moment:
             return moment
-    pod = step.pod or {}
+    pod = mapping(step.pod)
     return (parse_time(podfacts.pod_condition_time(pod, "PodScheduled"))
-            or parse_time((pod.get("status") or {}).get("startTime")))
+            or parse_time(mapping(pod.get("status")).get("startTime")))
 
 
 def _pod_end(pod):
     latest = None
-    for status in ((pod or {}).get("status") or {}).get("containerStatuses") or []:
-        moment = parse_time(((status.get("state") or {}).get("terminated") or {}).get("finishedAt"))
+    for status in sequence(mapping(mapping(pod).get("status")).get("containerStatuses")):
+        moment = parse_time(mapping(mapping(mapping(status).get("state")).get("terminated")).get("finishedAt"))
         if moment and (latest is None or moment > latest):
             latest = moment
     return latest

@@ -87,7 +87,7 @@ def render_step_table(report, *, wide=False, no_headers=False, color=False, utf8
 def _row(line, step, report, *, wide, color, utf8):
     node = line.node or {}
     glyphs = "".join(line.glyphs if utf8 else (ASCII_GLYPHS.get(glyph, glyph) for glyph in line.glyphs))
-    phase = node.get("phase") or "Pending"
+    phase = str(node.get("phase") or "Pending")
     icon = _icon(node, phase, utf8)
     name = escape_terminal(node.get("displayName") or node.get("name") or line.node_id)
     step_cell = f"{glyphs if glyphs else ' '}{paint(icon, PHASE_COLORS.get(phase), color)} {name}"
@@ -107,7 +107,7 @@ def _row(line, step, report, *, wide, color, utf8):
         position = step.position
         cells += [
             escape_terminal(step.workload_name or ""), escape_terminal(step.cluster_queue or ""),
-            escape_terminal(",".join(sorted(set(step.flavors.values())))),
+            escape_terminal(",".join(sorted({str(flavor) for flavor in step.flavors.values()}))),
             str(position.local_queue) if position and position.local_queue else "",
             str(position.cluster_queue) if position and position.cluster_queue else "",
             escape_terminal(step.host_node or ""),
