@@ -29,6 +29,7 @@ class ExplainGroup(click.Group):
     """`explain WF` and `explain -f FILE` run the group itself; known words run subcommands."""
 
     def parse_args(self, ctx, args):
+        args = self._subcommand_first(args)
         if args and args[0] in self.commands:
             # Dispatch to the subcommand: the group's own WORKFLOW argument must not take its name.
             click.Command.parse_args(self, ctx, [])
@@ -37,6 +38,22 @@ class ExplainGroup(click.Group):
         ctx.meta["kueue_argo.explain_target"] = True
         ctx.allow_interspersed_args = True  # `explain my-wf -n ns -o json`, as kubectl users type it
         return click.Command.parse_args(self, ctx, args)
+
+    def _subcommand_first(self, args):
+        """`explain --kubeconfig x setup` means `explain setup --kubeconfig x`."""
+        takes_value = {name for param in self.params if isinstance(param, click.Option)
+                       and not param.is_flag and not param.count for name in param.opts}
+        index = 0
+        while index < len(args):
+            token = args[index]
+            if token == "--":
+                return args
+            if not token.startswith("-") or token == "-":
+                if token in self.commands and index:
+                    return [token] + args[:index] + args[index + 1:]
+                return args
+            index += 2 if token in takes_value else 1
+        return args
 
     def invoke(self, ctx):
         if ctx.meta.get("kueue_argo.explain_target"):
