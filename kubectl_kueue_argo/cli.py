@@ -14,6 +14,7 @@ from kubectl_kueue_argo.errors import EXIT_ERROR, EXIT_USAGE, PluginError, Usage
 from kubectl_kueue_argo.render.text import escape_terminal
 
 PROG_NAME = "kubectl kueue-argo"
+_NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 110}
 
 
@@ -41,8 +42,13 @@ def main(argv=None):
         sys.exit(done.exit_code)
     except click.exceptions.Abort:
         sys.exit(130)
+    except _NO_ARGS_IS_HELP as err:  # click >= 8.2: a bare group asks for its help
+        click.echo(err.ctx.get_help())
+        sys.exit(0)
     except click.ClickException as err:
-        _print_error(err.format_message(), f"See '{PROG_NAME} -h' for help and examples.")
+        context = getattr(err, "ctx", None)
+        command_path = context.command_path if context is not None else PROG_NAME
+        _print_error(err.format_message(), f"See '{command_path} -h' for help and examples.")
         sys.exit(EXIT_USAGE if isinstance(err, click.UsageError) else err.exit_code)
     except PluginError as err:
         _print_error(err.message, err.hint)
