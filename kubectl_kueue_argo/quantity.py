@@ -46,20 +46,29 @@ def format_quantity(amount, resource=""):
     """Short human form: cpu in cores or millicores, memory-like in binary units."""
     amount = Fraction(amount)
     if resource in ("memory", "ephemeral-storage", "storage") or resource.startswith("hugepages-"):
-        for suffix in ("Ei", "Pi", "Ti", "Gi", "Mi", "Ki"):
-            unit = _BINARY[suffix]
-            if amount >= unit and amount % unit == 0:
-                return f"{amount // unit}{suffix}"
-        for suffix in ("Ei", "Pi", "Ti", "Gi", "Mi", "Ki"):
-            unit = _BINARY[suffix]
-            if amount >= unit:
-                return f"{float(amount / unit):.1f}{suffix}"
-        return _plain(amount)
+        return _format_bytes(amount)
     if amount.denominator != 1:
         milli = amount * 1000
         if milli.denominator == 1:
             return f"{milli.numerator}m"
         return f"{float(amount):g}"
+    return _plain(amount)
+
+
+_DECIMAL_BYTES = (("E", 10**18), ("P", 10**15), ("T", 10**12), ("G", 10**9), ("M", 10**6), ("k", 10**3))
+
+
+def _format_bytes(amount):
+    """The exact form with the smallest number (1Gi, 64M as Argo writes it), else about Xi."""
+    exact = [(amount // unit, suffix) for suffix, unit in list(_BINARY.items()) + list(_DECIMAL_BYTES)
+             if amount >= unit and amount % unit == 0]
+    if exact:
+        number, suffix = min(exact, key=lambda pair: (pair[0], not pair[1].endswith("i")))
+        return f"{number}{suffix}"
+    for suffix in ("Ei", "Pi", "Ti", "Gi", "Mi", "Ki"):
+        unit = _BINARY[suffix]
+        if amount >= unit:
+            return f"{float(amount / unit):.1f}{suffix}"
     return _plain(amount)
 
 
