@@ -131,6 +131,7 @@ class SpecResolver:
         status = _dict(self._doc.get("status"))
         self._stored = {k: v for k, v in _dict(status.get("storedTemplates")).items() if isinstance(v, dict)}
         self._unresolved = []
+        self._resolved_cache = {}
         self._spec, self._spec_origin = self._exec_spec(_dict(status.get("storedWorkflowTemplateSpec")))
 
     # -- public -------------------------------------------------------------------------------
@@ -179,7 +180,15 @@ class SpecResolver:
         Returns None when neither name nor ref is given or a local name does not exist. An
         unresolvable templateRef gives a ResolvedTemplate with `unresolved_reason` and the labels
         known anyway (base + podMetadata)."""
-        if isinstance(template_ref, dict) and template_ref.get("name") and template_ref.get("template"):
+        ref = template_ref if isinstance(template_ref, dict) else {}
+        key = (template_name, str(ref.get("name")), str(ref.get("template")), bool(ref.get("clusterScope")),
+               template_scope)
+        if key not in self._resolved_cache:  # thousands of steps share a few templates
+            self._resolved_cache[key] = self._resolve_uncached(template_name, ref, template_scope)
+        return self._resolved_cache[key]
+
+    def _resolve_uncached(self, template_name, template_ref, template_scope):
+        if template_ref.get("name") and template_ref.get("template"):
             scope = ("cluster" if template_ref.get("clusterScope") else "namespaced", template_ref["name"])
             return self._resolve_in(scope, template_ref["template"], by_ref=True)
         if not template_name:

@@ -20,7 +20,9 @@ VISIBILITY_VERSIONS = ("v1beta2", "v1beta1", "v1alpha1")
 WORKFLOW_LABEL = "workflows.argoproj.io/workflow"
 JOB_UID_LABEL = "kueue.x-k8s.io/job-uid"
 PAGE_SIZE = 500
-SELECTOR_CHUNK = 500
+SELECTOR_CHUNK = 500  # ~19 KB of request line: within the API server's limit, few requests
+VISIBILITY_PAGE = 1000
+VISIBILITY_MAX_PAGES = 100
 MANAGER_CONFIGMAP = ("kueue-system", "kueue-manager-config")
 _GROUP_NAME_KEYS = ("kueue.x-k8s.io/prebuilt-workload-name", "kueue.x-k8s.io/pod-group-name")
 
@@ -185,14 +187,24 @@ class LiveCluster:
             path = (f"/apis/{VISIBILITY_GROUP}/{version}/namespaces/{snapshot.namespace}"
                     f"/localqueues/{queue}/pendingworkloads")
             try:
-                document = self.transport.get_json(path)
+                items = self._pending_items(path)
             except NotFoundError:
                 continue
             except (ApiError, UnreachableError) as err:
                 snapshot.notes.append(Finding("VisibilityUnavailable", "info",
                                               f"Queue positions are unavailable: {err.message}"))
                 return
-            snapshot.pending_workloads[(snapshot.namespace, queue)] = document.get("items") or []
+            snapshot.pending_workloads[(snapshot.namespace, queue)] = items
+
+    def _pending_items(self, path):
+        """Every pending Workload of a LocalQueue: the endpoint pages with limit/offset."""
+        items = []
+        for _ in range(VISIBILITY_MAX_PAGES):
+            page = self.transport.get_json(path, {"limit": VISIBILITY_PAGE, "offset": len(items)}).get("items") or []
+            items.extend(page)
+            if len(page) < VISIBILITY_PAGE:
+                break
+        return items
 
     def add_manager_config(self, snapshot):
         namespace, name = MANAGER_CONFIGMAP

@@ -2,6 +2,7 @@
 import copy
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -76,23 +77,51 @@ def _hello2b_states(output):
     return [line.split()[6] for line in output.splitlines() if "hello2b" in line and "whalesay-queue-2" in line]
 
 
+class _Output:
+    """Collects a process's stdout in the background, so a test can wait for a view to appear."""
+
+    def __init__(self, stream):
+        self.lines = []
+        self._thread = threading.Thread(target=self._read, args=(stream,), daemon=True)
+        self._thread.start()
+
+    def _read(self, stream):
+        for line in stream:
+            self.lines.append(line)
+
+    def wait_for(self, predicate, timeout=20):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if predicate("".join(self.lines)):
+                return
+            time.sleep(0.05)
+        raise AssertionError(f"timed out; output so far:\n{''.join(self.lines)}")
+
+    def text(self):
+        self._thread.join(timeout=10)
+        return "".join(self.lines)
+
+
 def test_watch_follows_a_step_from_gated_to_finished_and_ends_with_the_workflow(tmp_path):
     scenario = load_scenario("queue-per-template")
     with serve_scenario(scenario, tmp_path) as (server, kubeconfig):
         process = _start_watch(kubeconfig, WF)
+        output = _Output(process.stdout)
         try:
             server.wait_for_watchers(3, timeout=20)
-            time.sleep(0.5)
+            output.wait_for(lambda text: "Pending" in _hello2b_states(text))
             _admit(server)
-            time.sleep(1.0)
+            output.wait_for(lambda text: "Admitted" in _hello2b_states(text))
             server.expire_watches()          # 410 Gone: the plugin lists again and goes on
             server.wait_for_watchers(3, timeout=20)
             server.drop_watches()            # a dropped connection: it reconnects
             server.wait_for_watchers(3, timeout=20)
             _finish(server)
-            stdout, stderr = process.communicate(timeout=30)
+            process.wait(timeout=30)
+            stderr = process.stderr.read()
         finally:
             process.kill()
+        stdout = output.text()
         assert process.returncode == 0, stderr
         assert "Traceback" not in stderr
         states = _hello2b_states(stdout)
@@ -180,20 +209,24 @@ def test_overview_watch_redraws_when_a_workflow_appears(tmp_path):
             [sys.executable, "-m", "kubectl_kueue_argo", "status", "-A", "-w", "--kubeconfig", kubeconfig],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
             env={"PATH": "/usr/bin:/bin", "KUEUE_ARGO_NOW": FIXED_NOW, "NO_COLOR": "1", "HOME": str(REPO)})
+        output = _Output(process.stdout)
         try:
             server.wait_for_watchers(3, timeout=20)
+            output.wait_for(lambda text: WF in text)
             workflow = copy.deepcopy(server.get("Workflow", "ml-team", WF))
             workflow["metadata"]["name"] = "brand-new-wf"
             workflow["metadata"].pop("uid", None)
             server.add(workflow)
-            time.sleep(1.5)
+            output.wait_for(lambda text: "brand-new-wf" in text)
             process.send_signal(2)
-            stdout, stderr = process.communicate(timeout=20)
+            process.wait(timeout=20)
+            stderr = process.stderr.read()
         finally:
             process.kill()
-    assert "Traceback" not in stderr
+    stdout = output.text()
+    assert "Traceback" not in stderr and process.returncode == 130
     tables = stdout.split("\n\n")
-    assert "brand-new-wf" not in tables[0] and "brand-new-wf" in stdout
+    assert "brand-new-wf" not in tables[0] and "brand-new-wf" in tables[-1]
 
 
 def test_timeline_text_and_json_offline():
