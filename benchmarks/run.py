@@ -375,7 +375,7 @@ def check_targets(live, startup, interp, quick):
         if len(set(extra)) > 1 or any(pages > min_pages for _, _, pages, min_pages in points):
             growth_ok = False
         if command == "status -o json":
-            detail.append(f"M={m}: " + ", ".join(f"N={n}: {req} = {req - pages} + {pages} pod/Workload pages"
+            detail.append(f"M={m}: " + ", ".join(f"N={n}: {req} = {req - pages} + {pages} pages (pods, Workloads, positions)"
                                                  for n, req, pages, _ in points))
     checks.append(("request count constant in N apart from pages of >= 500 (every command)", growth_ok,
                    "status -o json " + "; ".join(detail)))
@@ -520,8 +520,10 @@ def main(argv=None):
         for row in rows:
             if row.get("available"):
                 row["counts"] = state[1]
-                row["pages"] = row["by_resource"].get("pods", 0) + row["by_resource"].get("workloads", 0)
-                row["min_pages"] = _pages(state[1]["pods"]) + _pages(state[1]["pods"])
+                # Visibility pages (1,000 positions each) are pagination too: one LocalQueue here.
+                visibility = row["by_resource"].get("localqueues/pendingworkloads", 0)
+                row["pages"] = row["by_resource"].get("pods", 0) + row["by_resource"].get("workloads", 0) + visibility
+                row["min_pages"] = _pages(state[1]["pods"]) + _pages(state[1]["pods"]) + _pages(state[1]["pending"], 1000)
         live.extend(rows)
         del state
         gc.collect()

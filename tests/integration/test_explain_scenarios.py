@@ -18,7 +18,8 @@ KEY_FACTS = {
     "never-fits": {"NeverFits": ["16 cpu", "8 cpu", "team-cq", "forever"]},
     "never-fits-legacy": {"NeverFits": ["8 cpu", "4 cpu", "team-cq", "forever"]},
     "cq-stopped": {"ClusterQueueStopped": ["team-cq", "Hold", "Stopped"]},
-    "lq-inactive": {"LocalQueueStopped": ["user-queue", "Hold", "Stopped"]},
+    "lq-inactive": {"LocalQueueInactive": ["user-queue", "ClusterQueueIsInactive"]},
+    "lq-stopped": {"LocalQueueStopped": ["user-queue", "Hold", "Stopped"]},
     "namespace-mismatch": {"NamespaceNotAllowed": ["team-cq", "ml-team", "team=platform"]},
     "awaiting-workload": {"PodIntegrationDisabled": ["no Workload", "implicitly", '"pod"']},
     "awaiting-workload-no-config": {"KueueConfigUnreadable": ["no Workload", "could not be"]},
@@ -34,10 +35,8 @@ KEY_FACTS = {
     "http-agent-gated": {"AgentPodQueued": ["http-q7w2c-1340600742-agent", "spec.podMetadata", "user-queue"]},
     "missing-local-queue": {"LocalQueueNotFound": ["gpu-queue", "user-queue"]},
 }
-# Expectations that disagree with the Argo/Kueue facts (see the report): fixture code -> code emitted.
-# lq-inactive: the LocalQueue has stopPolicy Hold, Active=False reason Stopped, and the Workload message is
-# "LocalQueue user-queue is stopped": that is LocalQueueStopped (cq-stopped, the same case for a
-# ClusterQueue, expects ClusterQueueStopped).
+
+
 def explain_scenarios():
     return [name for name in scenario_names() if load_scenario(name).expected.get("explain_codes")]
 
