@@ -572,31 +572,13 @@ def argo_pod(workflow, node, template, *, queue=None, managed=None, gated=None, 
     _pod_spec_defaults(spec, name, compact=compact)
 
     finalizers = []
-    if managed:
-        labels[MANAGED_LABEL] = "true"
-        if kueue_minor >= 14:
-            annotations["kueue.x-k8s.io/role-hash"] = role_hash(spec)
-        finalizers.append("kueue.x-k8s.io/managed")
-        spec["schedulingGates"] = _kueue_gates(kueue_minor)
-    _CREATION_SPECS[uid] = copy.deepcopy(spec) if managed else None
-
-    # -- what Kueue changes at admission (facts kueue §4.1)
-    if admitted or (managed and not gated):
-        spec.pop("schedulingGates", None)
+    _kueue_webhook(spec, labels, annotations, finalizers, uid=uid, managed=managed, kueue_minor=kueue_minor)
     if not gated:
         spec.pop("schedulingGates", None)
     if admitted:
-        if kueue_minor >= 12:
-            labels["kueue.x-k8s.io/podset"] = "main"
-        if kueue_minor >= 17:
-            labels["kueue.x-k8s.io/local-queue-name"] = local_queue or labels.get(QUEUE_LABEL)
-            labels["kueue.x-k8s.io/cluster-queue-name"] = cluster_queue
-        if kueue_minor >= 14:
-            annotations["kueue.x-k8s.io/workload"] = pod_workload_name(name, uid)
-        if node_labels:
-            spec["nodeSelector"] = dict(node_labels)
-        if tolerations:
-            spec.setdefault("tolerations", []).extend(copy.deepcopy(tolerations))
+        _kueue_admission(spec, labels, annotations, name=name, uid=uid, local_queue=local_queue,
+                         cluster_queue=cluster_queue, node_labels=node_labels, tolerations=tolerations,
+                         kueue_minor=kueue_minor)
     if phase != "Pending" and not gated:
         spec["nodeName"] = host
     if phase in ("Succeeded", "Failed") and managed and not deleting:
@@ -747,23 +729,12 @@ def agent_pod(workflow, *, queue=None, managed=None, gated=None, phase="Pending"
             "volumes": [{"name": "var-run-argo", "emptyDir": {}}]}
     _pod_spec_defaults(spec, name, restart_policy="OnFailure")
     finalizers = []
-    if managed:
-        labels[MANAGED_LABEL] = "true"
-        if kueue_minor >= 14:
-            annotations["kueue.x-k8s.io/role-hash"] = role_hash(spec)
-        finalizers.append("kueue.x-k8s.io/managed")
-        spec["schedulingGates"] = _kueue_gates(kueue_minor)
-    _CREATION_SPECS[uid] = copy.deepcopy(spec) if managed else None
+    _kueue_webhook(spec, labels, annotations, finalizers, uid=uid, managed=managed, kueue_minor=kueue_minor)
     if not gated:
         spec.pop("schedulingGates", None)
     if admitted:
-        labels["kueue.x-k8s.io/podset"] = "main"
-        if kueue_minor >= 17:
-            labels["kueue.x-k8s.io/local-queue-name"] = labels.get(QUEUE_LABEL)
-            labels["kueue.x-k8s.io/cluster-queue-name"] = cluster_queue
-        annotations["kueue.x-k8s.io/workload"] = pod_workload_name(name, uid)
-        if node_labels:
-            spec["nodeSelector"] = dict(node_labels)
+        _kueue_admission(spec, labels, annotations, name=name, uid=uid, local_queue=None,
+                         cluster_queue=cluster_queue, node_labels=node_labels, kueue_minor=kueue_minor)
     if phase != "Pending":
         spec["nodeName"] = host
     meta = {"name": name, "namespace": namespace, "uid": uid, "resourceVersion": str(2000 + created),
@@ -778,6 +749,34 @@ def agent_pod(workflow, *, queue=None, managed=None, gated=None, phase="Pending"
     pod = {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec}
     pod["status"] = pod_status(spec, phase, gated=gated, created=created, host=host)
     return pod
+
+
+def _kueue_webhook(spec, labels, annotations, finalizers, *, uid, managed, kueue_minor):
+    """What Kueue's pod webhook adds to a managed pod at creation (facts kueue §1.4)."""
+    if managed:
+        labels[MANAGED_LABEL] = "true"
+        if kueue_minor >= 14:
+            annotations["kueue.x-k8s.io/role-hash"] = role_hash(spec)
+        finalizers.append("kueue.x-k8s.io/managed")
+        spec["schedulingGates"] = _kueue_gates(kueue_minor)
+    _CREATION_SPECS[uid] = copy.deepcopy(spec) if managed else None
+
+
+def _kueue_admission(spec, labels, annotations, *, name, uid, local_queue, cluster_queue, node_labels,
+                     kueue_minor, tolerations=None):
+    """What Kueue changes on a pod when its Workload is admitted (facts kueue §4.1)."""
+    spec.pop("schedulingGates", None)
+    if kueue_minor >= 12:
+        labels["kueue.x-k8s.io/podset"] = "main"
+    if kueue_minor >= 17:
+        labels["kueue.x-k8s.io/local-queue-name"] = local_queue or labels.get(QUEUE_LABEL)
+        labels["kueue.x-k8s.io/cluster-queue-name"] = cluster_queue
+    if kueue_minor >= 14:
+        annotations["kueue.x-k8s.io/workload"] = pod_workload_name(name, uid)
+    if node_labels:
+        spec["nodeSelector"] = dict(node_labels)
+    if tolerations:
+        spec.setdefault("tolerations", []).extend(copy.deepcopy(tolerations))
 
 
 def plain_pod(name, namespace, *, requests, queue=None, phase="Pending", created=0, cluster_queue=None,
@@ -798,23 +797,12 @@ def plain_pod(name, namespace, *, requests, queue=None, phase="Pending", created
         spec["priorityClassName"] = priority_class
     _pod_spec_defaults(spec, name)
     annotations, finalizers = {}, []
-    if managed:
-        labels[MANAGED_LABEL] = "true"
-        if kueue_minor >= 14:
-            annotations["kueue.x-k8s.io/role-hash"] = role_hash(spec)
-        finalizers.append("kueue.x-k8s.io/managed")
-        spec["schedulingGates"] = _kueue_gates(kueue_minor)
-    _CREATION_SPECS[uid] = copy.deepcopy(spec) if managed else None
+    _kueue_webhook(spec, labels, annotations, finalizers, uid=uid, managed=managed, kueue_minor=kueue_minor)
     if not gated:
         spec.pop("schedulingGates", None)
     if admitted:
-        labels["kueue.x-k8s.io/podset"] = "main"
-        if kueue_minor >= 17:
-            labels["kueue.x-k8s.io/local-queue-name"] = queue
-            labels["kueue.x-k8s.io/cluster-queue-name"] = cluster_queue
-        annotations["kueue.x-k8s.io/workload"] = pod_workload_name(name, uid)
-        if node_labels:
-            spec["nodeSelector"] = dict(node_labels)
+        _kueue_admission(spec, labels, annotations, name=name, uid=uid, local_queue=None,
+                         cluster_queue=cluster_queue, node_labels=node_labels, kueue_minor=kueue_minor)
     if phase != "Pending":
         spec["nodeName"] = "worker-2"
     meta = {"name": name, "namespace": namespace, "uid": uid, "resourceVersion": str(3000 + created),
