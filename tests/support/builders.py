@@ -516,13 +516,7 @@ def argo_pod(workflow, node, template, *, queue=None, managed=None, gated=None, 
     labels, annotations = effective_pod_metadata(workflow, template, template_pod_metadata)
     base_labels = {WF_LABEL: wf_name, COMPLETED_LABEL: "false"}
     labels = dict(base_labels, **labels)
-    if queue:
-        labels[QUEUE_LABEL] = queue
-    if managed is None:
-        managed = QUEUE_LABEL in labels
-    admitted = managed and cluster_queue is not None
-    if gated is None:
-        gated = managed and not admitted and phase == "Pending"
+    managed, admitted, gated = _queueing(labels, queue, managed, gated, cluster_queue, phase)
     created_at = created if created is not None else _offset_of(node["startedAt"])
     annotations = dict({"workflows.argoproj.io/node-id": node["id"],
                         "workflows.argoproj.io/node-name": node["name"],
@@ -701,13 +695,7 @@ def agent_pod(workflow, *, queue=None, managed=None, gated=None, phase="Pending"
     labels = {WF_LABEL: wf_name, COMPLETED_LABEL: "false", "workflows.argoproj.io/component": "agent"}
     labels.update(pm.get("labels") or {})
     annotations = dict(pm.get("annotations") or {})
-    if queue:
-        labels[QUEUE_LABEL] = queue
-    if managed is None:
-        managed = QUEUE_LABEL in labels
-    admitted = managed and cluster_queue is not None
-    if gated is None:
-        gated = managed and not admitted and phase == "Pending"
+    managed, admitted, gated = _queueing(labels, queue, managed, gated, cluster_queue, phase)
     env = [{"name": "ARGO_WORKFLOW_NAME", "value": wf_name},
            {"name": "ARGO_WORKFLOW_UID", "value": workflow["metadata"]["uid"]},
            {"name": "ARGO_AGENT_PATCH_RATE", "value": "10s"},
@@ -749,6 +737,19 @@ def agent_pod(workflow, *, queue=None, managed=None, gated=None, phase="Pending"
     pod = {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec}
     pod["status"] = pod_status(spec, phase, gated=gated, created=created, host=host)
     return pod
+
+
+def _queueing(labels, queue, managed, gated, cluster_queue, phase):
+    """(managed, admitted, gated) of a pod, labelling it with its queue: managed by default when it
+    has a queue label, admitted once it has a ClusterQueue, gated while managed and not admitted."""
+    if queue:
+        labels[QUEUE_LABEL] = queue
+    if managed is None:
+        managed = QUEUE_LABEL in labels
+    admitted = managed and cluster_queue is not None
+    if gated is None:
+        gated = managed and not admitted and phase == "Pending"
+    return managed, admitted, gated
 
 
 def _kueue_webhook(spec, labels, annotations, finalizers, *, uid, managed, kueue_minor):
