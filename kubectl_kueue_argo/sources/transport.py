@@ -112,7 +112,8 @@ class Transport:
     def _log_request(self, path, query, status, started):
         if self.verbose:
             elapsed_ms = (self.clock() - started) * 1000
-            url = path + ("?" + urlencode(query, safe=",=()!") if query else "")
+            sent = {key: value for key, value in (query or {}).items() if value is not None}
+            url = path + ("?" + urlencode(sent, safe=",=()!") if sent else "")
             self.log(f"I GET {self.server}{url} {status or 'ERR'} in {elapsed_ms:.0f} milliseconds")
 
     def _note(self, line):

@@ -200,6 +200,7 @@ def test_verbose_logs_each_request_and_not_the_kubeconfig_token(tmp_path, verbos
         assert result.exit_code == 0, result.stderr
         _check_log(result.stderr, server)
         assert KUBECONFIG_TOKEN not in result.stderr + result.stdout
+        assert "=None" not in result.stderr  # the log shows the query that was sent, not unset parameters
 
 
 def test_verbose_never_prints_the_token_flag_even_on_errors(tmp_path):
