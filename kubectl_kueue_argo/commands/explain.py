@@ -64,9 +64,17 @@ class ExplainGroup(click.Group):
         formatter.write_usage(ctx.command_path, "[WORKFLOW | -f FILE... | limitations | setup] [OPTIONS]")
 
 
+class _TargetArgument(click.Argument):
+    """WORKFLOW is optional and shown in the group's own usage line; it must not appear in the
+    command path of `explain limitations` / `explain setup`."""
+
+    def get_usage_pieces(self, ctx):
+        return []
+
+
 @click.group("explain", cls=ExplainGroup, invoke_without_command=True, epilog=EXPLAIN_EXAMPLES,
              short_help="Explain why steps wait, pre-flight check manifests, list limitations.")
-@click.argument("workflow", metavar="WORKFLOW", required=False)
+@click.argument("workflow", metavar="WORKFLOW", required=False, cls=_TargetArgument)
 @click.option("-f", "--filename", "filenames", multiple=True, metavar="FILE",
               help="Workflow, WorkflowTemplate, ClusterWorkflowTemplate or CronWorkflow manifest(s) to check: "
                    "files, directories, or - for stdin (repeatable).")
@@ -120,7 +128,28 @@ def _explain_workflow(session, workflow, *, output, color):
     return any(finding.severity == "error" for finding in diagnosis.all_findings())
 
 
-@explain_command.command("limitations", short_help="The limitations of Argo under Kueue's pod integration.")
+LIMITATIONS_EXAMPLES = """
+\b
+Examples:
+  # Read them in the terminal
+  kubectl kueue-argo explain limitations
+\b
+  # As data, e.g. to publish in an internal wiki
+  kubectl kueue-argo explain limitations -o yaml
+"""
+SETUP_EXAMPLES = """
+\b
+Examples:
+  # Is Kueue set up for Argo in this namespace? (exit code 3 if not)
+  kubectl kueue-argo explain setup -n ml-team
+\b
+  # Check a saved manager ConfigMap and LocalQueues without a cluster
+  kubectl kueue-argo explain setup --from-file kueue-manager-config.yaml --from-file queues.yaml -n ml-team
+"""
+
+
+@explain_command.command("limitations", epilog=LIMITATIONS_EXAMPLES,
+                         short_help="The limitations of Argo under Kueue's pod integration.")
 @output_option(["text", "json", "yaml"], "text")
 @click.pass_context
 def limitations_command(ctx, output):
@@ -134,7 +163,8 @@ def limitations_command(ctx, output):
         click.echo(render_limitations_text(color=color_allowed(sys.stdout)), nl=False)
 
 
-@explain_command.command("setup", short_help="How to configure Kueue for Argo, and whether this cluster is.")
+@explain_command.command("setup", epilog=SETUP_EXAMPLES,
+                         short_help="How to configure Kueue for Argo, and whether this cluster is.")
 @output_option(["text", "json", "yaml"], "text")
 @common_options
 @click.pass_context
