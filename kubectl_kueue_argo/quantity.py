@@ -76,3 +76,22 @@ def _plain(amount):
     if amount.denominator == 1:
         return str(amount.numerator)
     return f"{float(amount):g}"
+
+
+_CACHE = {}
+
+
+def quantity_or_none(value):
+    """try_parse_quantity with each distinct string parsed once: a cluster uses few ("2", "4Gi")
+    many thousand times, and Fractions are immutable, so sharing them is safe. None stays None."""
+    if value is None:
+        return None
+    if type(value) is not str:
+        return try_parse_quantity(value)
+    try:
+        return _CACHE[value]
+    except KeyError:
+        if len(_CACHE) >= 4096:
+            _CACHE.clear()
+        amount = _CACHE[value] = try_parse_quantity(value)
+        return amount
