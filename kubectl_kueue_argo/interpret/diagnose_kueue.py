@@ -89,11 +89,25 @@ def local_queue_blocked(step, ctx):
         "stopped" if stopped else "inactive")
     message = (f"LocalQueue {step.local_queue} is {what}{_condition_phrase(info)}: Kueue admits nothing from it, "
                f"so step {step.display_name} waits until it is resumed.")
+    remedy = (f"Ask the namespace admin to resume LocalQueue {step.local_queue} (spec.stopPolicy: None)"
+              if stopped else f"Fix what keeps LocalQueue {step.local_queue} inactive (see its Active condition)")
+    cause = _inactive_cluster_queue(info, ctx) if not stopped else None
+    if cause is not None:  # the LocalQueue is only the messenger: name the ClusterQueue's own reason
+        message += (f" The cause is its ClusterQueue {cause.name}, which is inactive"
+                    f"{_condition_phrase(cause)}.")
+        remedy = f"Ask a cluster admin to fix ClusterQueue {cause.name} (see its Active condition)"
     return step_finding(code, "error", message, step, evidence=[
-        workload_condition(step, "QuotaReserved"), _active_evidence("LocalQueue", f"{ctx.namespace}/", info)],
-        remedy=(f"Ask the namespace admin to resume LocalQueue {step.local_queue} (spec.stopPolicy: None)"
-                if stopped else f"Fix what keeps LocalQueue {step.local_queue} inactive (see its Active condition)")
-        + ", or use another LocalQueue.")
+        workload_condition(step, "QuotaReserved"), _active_evidence("LocalQueue", f"{ctx.namespace}/", info),
+        _active_evidence("ClusterQueue", "", cause) if cause is not None else None],
+        remedy=remedy + ", or use another LocalQueue.")
+
+
+def _inactive_cluster_queue(local_queue, ctx):
+    """The readable, inactive ClusterQueue behind a LocalQueue that Kueue marked ClusterQueueIsInactive."""
+    if local_queue is None or local_queue.status.reason != "ClusterQueueIsInactive":
+        return None
+    cluster_queue = ctx.cluster_queue(local_queue.cluster_queue)
+    return cluster_queue if cluster_queue is not None and cluster_queue.status.active is False else None
 
 
 def cluster_queue_blocked(step, ctx):
@@ -157,7 +171,9 @@ def _cluster_queue_of(step, ctx):
 def _condition_phrase(info):
     if info is None or info.status.active is not False:
         return ""
-    return f" (Active=False, reason {info.status.reason}: {info.status.message})"
+    message = (info.status.message or "").rstrip(". ")
+    return f" (Active=False, reason {info.status.reason}: {message})" if message else \
+        f" (Active=False, reason {info.status.reason})"
 
 
 def _active_evidence(kind, prefix, info):

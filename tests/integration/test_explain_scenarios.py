@@ -18,7 +18,7 @@ KEY_FACTS = {
     "never-fits": {"NeverFits": ["16 cpu", "8 cpu", "team-cq", "forever"]},
     "never-fits-legacy": {"NeverFits": ["8 cpu", "4 cpu", "team-cq", "forever"]},
     "cq-stopped": {"ClusterQueueStopped": ["team-cq", "Hold", "Stopped"]},
-    "lq-inactive": {"LocalQueueInactive": ["user-queue", "ClusterQueueIsInactive"]},
+    "lq-inactive": {"LocalQueueInactive": ["user-queue", "ClusterQueueIsInactive", "team-cq", "FlavorNotFound"]},
     "lq-stopped": {"LocalQueueStopped": ["user-queue", "Hold", "Stopped"]},
     "namespace-mismatch": {"NamespaceNotAllowed": ["team-cq", "ml-team", "team=platform"]},
     "awaiting-workload": {"PodIntegrationDisabled": ["no Workload", "implicitly", '"pod"']},
