@@ -44,9 +44,21 @@ def _admit(server, when="2026-08-24T10:06:00Z"):
     server.update(workload)
     pod = _find(server, "Pod", PENDING_POD)
     pod["spec"].pop("schedulingGates", None)
-    pod["status"] = {"phase": "Running", "startTime": when, "conditions": [
+    pod["status"] = {"phase": "Pending", "conditions": [
         {"type": "PodScheduled", "status": "True", "lastTransitionTime": when}]}
     server.update(pod)
+
+
+def _run(server, when="2026-08-24T10:06:10Z"):
+    pod = _find(server, "Pod", PENDING_POD)
+    pod["status"]["phase"] = "Running"
+    pod["status"]["startTime"] = when
+    server.update(pod)
+    workflow = _find(server, "Workflow", WF)
+    for node in workflow["status"]["nodes"].values():
+        if node["displayName"] == "hello2b":
+            node["phase"] = "Running"
+    server.update(workflow)
 
 
 def _finish(server, when="2026-08-24T10:07:00Z"):
@@ -71,6 +83,10 @@ def _start_watch(kubeconfig, *args):
         [sys.executable, "-m", "kubectl_kueue_argo", "status", *args, "-n", "ml-team", "--kubeconfig", kubeconfig, "-w"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
         env={"PATH": "/usr/bin:/bin", "KUEUE_ARGO_NOW": FIXED_NOW, "NO_COLOR": "1", "HOME": str(REPO)})
+
+
+def _hello2b_phases(output):
+    return [line.split()[3] for line in output.splitlines() if "hello2b" in line and "whalesay-queue-2" in line]
 
 
 def _hello2b_states(output):
@@ -112,6 +128,8 @@ def test_watch_follows_a_step_from_gated_to_finished_and_ends_with_the_workflow(
             output.wait_for(lambda text: "Pending" in _hello2b_states(text))
             _admit(server)
             output.wait_for(lambda text: "Admitted" in _hello2b_states(text))
+            _run(server)
+            output.wait_for(lambda text: "Running" in _hello2b_phases(text))
             server.expire_watches()          # 410 Gone: the plugin lists again and goes on
             server.wait_for_watchers(3, timeout=20)
             server.drop_watches()            # a dropped connection: it reconnects
@@ -126,6 +144,8 @@ def test_watch_follows_a_step_from_gated_to_finished_and_ends_with_the_workflow(
         assert "Traceback" not in stderr
         states = _hello2b_states(stdout)
         assert states[0] == "Pending" and "Admitted" in states and states[-1] == "Finished", states
+        phases = _hello2b_phases(stdout)
+        assert phases[0] == "Pending" and "Running" in phases and phases[-1] == "Succeeded", phases
         assert stdout.count("STEP ") >= 3  # one table per change when piped
         assert all(record.method == "GET" for record in server.requests)
         assert any(record.verb == "watch" for record in server.requests)
