@@ -14,7 +14,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import Dict, Optional, Tuple
 
-from kubectl_kueue_argo.interpret.dicts import deep_merge
+from kubectl_kueue_argo.interpret.dicts import deep_merge, mapping as _dict, sequence as _list
 
 QUEUE_LABEL = "kueue.x-k8s.io/queue-name"
 LABEL_WORKFLOW = "workflows.argoproj.io/workflow"
@@ -393,17 +393,9 @@ def _origin(scope):
     return f"{_KIND_OF_SCOPE[scope[0]]}/{scope[1]}"
 
 
-def _dict(value):
-    return value if isinstance(value, dict) else {}
-
-
 def _named(template):
     """Templates are found by name; one whose name is not a string cannot be referred to."""
     return isinstance(template.get("name"), str)
-
-
-def _list(value):
-    return value if isinstance(value, list) else []
 
 
 def referenced_templates(documents):

@@ -4,8 +4,6 @@ Rules get a StepStatus and this context; they return Findings. No I/O, no clock:
 """
 import re
 
-import humanize
-
 from kubectl_kueue_argo.interpret import argo
 from kubectl_kueue_argo.interpret.argo_spec import SpecResolver
 from kubectl_kueue_argo.interpret.kueue import cluster_queue_info, local_queue_info
@@ -13,6 +11,7 @@ from kubectl_kueue_argo.interpret.kueue_config import parse_manager_config
 from kubectl_kueue_argo.model import Finding
 from kubectl_kueue_argo.quantity import format_quantity
 from kubectl_kueue_argo.timeutil import parse_time
+from kubectl_kueue_argo.wording import ordinal, prose_duration  # noqa: F401  (one import point for the rules)
 
 ACTIVE_PHASES = ("Pending", "Running")
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)")
@@ -170,15 +169,6 @@ def parse_duration(value):
     if not parts or "".join(number + unit for number, unit in parts) != text:
         return None      # e.g. an unresolved "{{inputs.parameters.timeout}}"
     return sum(float(number) * _UNIT_SECONDS[unit] for number, unit in parts)
-
-
-def prose_duration(seconds):
-    """"3 minutes" (humanize, as render/text.py does; interpret must not import render)."""
-    return "an unknown time" if seconds is None else humanize.naturaldelta(max(0.0, seconds))
-
-
-def ordinal(number):
-    return humanize.ordinal(number)
 
 
 # ---- label selectors in words --------------------------------------------------------------------

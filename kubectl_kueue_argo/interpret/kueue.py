@@ -10,14 +10,15 @@ from fractions import Fraction
 from typing import Optional
 
 from ..quantity import quantity_or_none as _quantity
+from .dicts import mapping as _dict, sequence as _list
 from .kueue_config import (  # noqa: F401  (re-exported: one import point for callers)
     ManagerConfig, kueue_version_hint, label_selector_matches, namespace_management, parse_manager_config,
 )
-from .resources import pod_requests
 from .kueue_queues import (  # noqa: F401  (re-exported: one import point for callers)
     ClusterQueueInfo, LocalQueueInfo, Quota, QueueStatus, closest_name, cluster_queue_info, local_queue_info,
     pending_positions, queue_status, workloads_ahead,
 )
+from .resources import pod_requests
 
 PREBUILT_WORKLOAD_KEY = "kueue.x-k8s.io/prebuilt-workload-name"
 POD_GROUP_KEY = "kueue.x-k8s.io/pod-group-name"
@@ -356,14 +357,6 @@ class WorkloadIndex:
 
 
 # ---- small helpers ------------------------------------------------------------------------------
-
-def _dict(value):
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value):
-    return value if isinstance(value, list) else []
-
 
 def _owner_refs(meta):
     return [ref for ref in _list(meta.get("ownerReferences")) if isinstance(ref, dict)]

@@ -7,6 +7,8 @@ from typing import Optional
 
 import yaml
 
+from kubectl_kueue_argo.interpret.dicts import mapping as _mapping
+
 CONFIG_DATA_KEY = "controller_manager_config.yaml"
 DEFAULT_KUEUE_NAMESPACE = "kueue-system"
 DEFAULT_FRAMEWORKS = ("batch/job",)          # what Kueue enables when integrations.frameworks is empty
@@ -211,10 +213,6 @@ def _served_versions(served_groups):
             versions = [versions]
         result.setdefault(group, set()).update(str(v) for v in versions or ())
     return result
-
-
-def _mapping(value):
-    return value if isinstance(value, dict) else {}
 
 
 def _mapping_or_none(value):

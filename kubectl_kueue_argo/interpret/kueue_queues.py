@@ -77,6 +77,12 @@ class ClusterQueueInfo:
         return label_selector_matches(self.namespace_selector, namespace_labels)
 
 
+def cohort_name(cq):
+    """The ClusterQueue's cohort: spec.cohortName in v1beta2, spec.cohort in v1beta1."""
+    spec = _dict(_dict(cq).get("spec"))
+    return spec.get("cohortName") or spec.get("cohort") or None
+
+
 def cluster_queue_info(cq):
     cq = _dict(cq)
     spec, status = _dict(cq.get("spec")), _dict(cq.get("status"))
@@ -88,7 +94,7 @@ def cluster_queue_info(cq):
                 (r.get("name"), _quota(r)) for r in map(_dict, _list(flavor.get("resources"))))
     return ClusterQueueInfo(
         name=_dict(cq.get("metadata")).get("name") or "",
-        cohort=spec.get("cohortName") or spec.get("cohort"),
+        cohort=cohort_name(cq),
         namespace_selector=spec.get("namespaceSelector"),
         queueing_strategy=spec.get("queueingStrategy") or "BestEffortFIFO",
         quotas=quotas, covered_resources=covered,

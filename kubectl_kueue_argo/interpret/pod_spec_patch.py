@@ -11,7 +11,7 @@ from typing import Optional
 
 import yaml
 
-from kubectl_kueue_argo.interpret.dicts import deep_merge
+from kubectl_kueue_argo.interpret.dicts import deep_merge, sequence as _list
 
 _EXPRESSION = re.compile(r"\{\{.*?\}\}", re.S)
 _RESOURCE_KEYS = ("resources", "overhead")
@@ -76,7 +76,3 @@ def _parse(text):
     except yaml.YAMLError:
         return None
     return value if isinstance(value, dict) else None
-
-
-def _list(value):
-    return value if isinstance(value, list) else []

@@ -2,20 +2,13 @@
 
 Pods come from the cluster or from files a user edited, so every field is type-checked.
 """
+from kubectl_kueue_argo.interpret.dicts import mapping as _mapping, sequence as _sequence
 
 QUEUE_LABEL = "kueue.x-k8s.io/queue-name"
 MANAGED_LABEL = "kueue.x-k8s.io/managed"
 MANAGED_FINALIZER = "kueue.x-k8s.io/managed"
 ADMISSION_GATE = "kueue.x-k8s.io/admission"
 KUEUE_PREFIX = "kueue.x-k8s.io/"
-
-
-def _mapping(value):
-    return value if isinstance(value, dict) else {}
-
-
-def _sequence(value):
-    return value if isinstance(value, list) else []
 
 
 def labels_of(obj):

@@ -1,7 +1,6 @@
 """Findings that need ClusterFacts: LocalQueues, ClusterQueue coverage and quota (pure)."""
-import difflib
-
 from kubectl_kueue_argo.interpret import preflight_quota as quota
+from kubectl_kueue_argo.interpret.kueue_queues import closest_name, cohort_name
 from kubectl_kueue_argo.model import Finding
 from kubectl_kueue_argo.quantity import format_quantity
 
@@ -39,7 +38,7 @@ def queue_demand(plans, cluster):
         plan, step = max(candidates, key=lambda ps: _rank(ps[1].row.requests, cq))
         what = f"{plan.label} template {step.row.name}" + (" (agent pod)" if step.row.pod == "agent" else "")
         if cq is not None:
-            cohort = quota.cohort_of(cq)
+            cohort = cohort_name(cq)
             limits = f"ClusterQueue {cq_name} has nominal quota {_fmt(quota.nominal_summary(cq))}" + (
                 f" and may borrow in cohort {cohort}" if cohort else " and no cohort to borrow from")
         elif cq_name:
@@ -76,8 +75,8 @@ def _missing_local_queues(plan, cluster):
     findings = []
     where = f"namespace {cluster.namespace}" if cluster.namespace else "the target namespace"
     for queue_name, templates in sorted(users.items()):
-        close = difflib.get_close_matches(queue_name, sorted(cluster.local_queues), n=1, cutoff=0.6)
-        hint = f"Did you mean {close[0]}? " if close else ""
+        close = closest_name(queue_name, sorted(cluster.local_queues))
+        hint = f"Did you mean {close}? " if close else ""
         findings.append(Finding(
             code="LocalQueueNotFound", severity="error",
             template=templates[0] if len(templates) == 1 else None,
@@ -104,7 +103,7 @@ def _not_covered(step, cq_name, cq):
 
 def _never_fits(step, cq_name, cq):
     findings = []
-    cohort = quota.cohort_of(cq)
+    cohort = cohort_name(cq)
     for problem in quota.never_fits(step.row.requests, cq):
         asked = ", ".join(f"{n} {format_quantity(a, n)}" for n, a in problem.requested.items())
         most = ", ".join(f"{n} {format_quantity(a, n)}" for n, a in problem.ceiling.items())

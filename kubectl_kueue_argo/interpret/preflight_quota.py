@@ -7,6 +7,8 @@ be borrowed; in a cohort, a missing borrowingLimit means "no limit" (facts/kueue
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
+from kubectl_kueue_argo.interpret.dicts import mapping as _dict, sequence as _list
+from kubectl_kueue_argo.interpret.kueue_queues import cohort_name
 from kubectl_kueue_argo.quantity import try_parse_quantity
 
 
@@ -23,13 +25,8 @@ class ResourceGroup:
     flavors: List[FlavorQuota]
 
 
-def cohort_of(cluster_queue):
-    spec = _dict(_dict(cluster_queue).get("spec"))
-    return spec.get("cohortName") or spec.get("cohort") or None
-
-
 def resource_groups(cluster_queue):
-    cohort = cohort_of(cluster_queue)
+    cohort = cohort_name(cluster_queue)
     groups = []
     for group in _list(_dict(_dict(cluster_queue).get("spec")).get("resourceGroups")):
         group = _dict(group)
@@ -124,11 +121,3 @@ def _ceiling(nominal, borrowing_limit, cohort):
 
 def _fits(amount, ceiling):
     return ceiling is None or amount <= ceiling
-
-
-def _dict(value):
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value):
-    return value if isinstance(value, list) else []

@@ -8,6 +8,7 @@ as a maximum, except restartable ("sidecar") init containers, which add; pod-lev
 import copy
 from fractions import Fraction
 
+from kubectl_kueue_argo.interpret.dicts import mapping as _dict, sequence as _list
 from kubectl_kueue_argo.quantity import try_parse_quantity
 
 # Executor (init/wait, resource/data main) resources when the controller ConfigMap's
@@ -155,11 +156,3 @@ def _max_into(total, amounts):
     for name, amount in amounts.items():
         if amount > total.get(name, Fraction(0)):
             total[name] = amount
-
-
-def _dict(value):
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value):
-    return value if isinstance(value, list) else []

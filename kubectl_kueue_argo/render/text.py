@@ -2,7 +2,7 @@
 import os
 import re
 
-import humanize
+from kubectl_kueue_argo.wording import ordinal, prose_duration  # noqa: F401  (re-exported for renderers)
 
 # C0 (but \t, \n), DEL, C1, line/paragraph separators, and every bidi control: the embeddings,
 # overrides and isolates (U+202A-202E, U+2066-2069) and the marks (U+200E, U+200F, U+061C).
@@ -73,17 +73,6 @@ def human_duration(seconds):
     years = days // 365
     rest = days % 365
     return f"{years}y{rest}d" if rest else f"{years}y"
-
-
-def prose_duration(seconds):
-    """A duration for sentences: "3 minutes"."""
-    if seconds is None:
-        return "an unknown time"
-    return humanize.naturaldelta(seconds)
-
-
-def ordinal(number):
-    return humanize.ordinal(number)
 
 
 def color_allowed(stream, environ=None):

@@ -71,23 +71,20 @@ class Transport:
         except ValueError:
             raise _Retryable(UnreachableError(f"the server sent a malformed or truncated reply to GET {path}")) from None
 
-    def _call(self, path, query, timeout):
-        params = [(key, value) for key, value in (query or {}).items() if value is not None]
+    def _call(self, path, query, read_timeout, connect_timeout=None):
+        params = list(_sent(query).items())
+        connect_timeout = min(connect_timeout or read_timeout, 10.0)
         return self.api_client.call_api(
             path, "GET", query_params=params, header_params={"Accept": "application/json"},
             auth_settings=["BearerToken"], _preload_content=False, _return_http_data_only=True,
-            _request_timeout=(min(timeout, 10.0), timeout))
+            _request_timeout=(connect_timeout, read_timeout))
 
     def open_stream(self, path, query, read_timeout):
         """Start a watch: returns the raw urllib3 response to read line by line."""
         started = self.clock()
         status = None
         try:
-            params = [(key, value) for key, value in query.items() if value is not None]
-            response = self.api_client.call_api(
-                path, "GET", query_params=params, header_params={"Accept": "application/json"},
-                auth_settings=["BearerToken"], _preload_content=False, _return_http_data_only=True,
-                _request_timeout=(min(self.timeout, 10.0), read_timeout))
+            response = self._call(path, query, read_timeout, connect_timeout=self.timeout)
             status = response.status
             return response
         except Exception as err:
@@ -112,13 +109,18 @@ class Transport:
     def _log_request(self, path, query, status, started):
         if self.verbose:
             elapsed_ms = (self.clock() - started) * 1000
-            sent = {key: value for key, value in (query or {}).items() if value is not None}
+            sent = _sent(query)
             url = path + ("?" + urlencode(sent, safe=",=()!") if sent else "")
             self.log(f"I GET {self.server}{url} {status or 'ERR'} in {elapsed_ms:.0f} milliseconds")
 
     def _note(self, line):
         if self.verbose:
             self.log(f"I {line}")
+
+
+def _sent(query):
+    """The query parameters that go on the wire: unset (None) ones are left out."""
+    return {key: value for key, value in (query or {}).items() if value is not None}
 
 
 class _Retryable(Exception):

@@ -566,13 +566,9 @@ def argo_pod(workflow, node, template, *, queue=None, managed=None, gated=None, 
     _pod_spec_defaults(spec, name, compact=compact)
 
     finalizers = []
-    _kueue_webhook(spec, labels, annotations, finalizers, uid=uid, managed=managed, kueue_minor=kueue_minor)
-    if not gated:
-        spec.pop("schedulingGates", None)
-    if admitted:
-        _kueue_admission(spec, labels, annotations, name=name, uid=uid, local_queue=local_queue,
-                         cluster_queue=cluster_queue, node_labels=node_labels, tolerations=tolerations,
-                         kueue_minor=kueue_minor)
+    _kueue_lifecycle(spec, labels, annotations, finalizers, name=name, uid=uid, managed=managed, gated=gated,
+                     admitted=admitted, cluster_queue=cluster_queue, node_labels=node_labels, kueue_minor=kueue_minor,
+                     local_queue=local_queue, tolerations=tolerations)
     if phase != "Pending" and not gated:
         spec["nodeName"] = host
     if phase in ("Succeeded", "Failed") and managed and not deleting:
@@ -717,12 +713,8 @@ def agent_pod(workflow, *, queue=None, managed=None, gated=None, phase="Pending"
             "volumes": [{"name": "var-run-argo", "emptyDir": {}}]}
     _pod_spec_defaults(spec, name, restart_policy="OnFailure")
     finalizers = []
-    _kueue_webhook(spec, labels, annotations, finalizers, uid=uid, managed=managed, kueue_minor=kueue_minor)
-    if not gated:
-        spec.pop("schedulingGates", None)
-    if admitted:
-        _kueue_admission(spec, labels, annotations, name=name, uid=uid, local_queue=None,
-                         cluster_queue=cluster_queue, node_labels=node_labels, kueue_minor=kueue_minor)
+    _kueue_lifecycle(spec, labels, annotations, finalizers, name=name, uid=uid, managed=managed, gated=gated,
+                     admitted=admitted, cluster_queue=cluster_queue, node_labels=node_labels, kueue_minor=kueue_minor)
     if phase != "Pending":
         spec["nodeName"] = host
     meta = {"name": name, "namespace": namespace, "uid": uid, "resourceVersion": str(2000 + created),
@@ -750,6 +742,18 @@ def _queueing(labels, queue, managed, gated, cluster_queue, phase):
     if gated is None:
         gated = managed and not admitted and phase == "Pending"
     return managed, admitted, gated
+
+
+def _kueue_lifecycle(spec, labels, annotations, finalizers, *, name, uid, managed, gated, admitted, cluster_queue,
+                     node_labels, kueue_minor, local_queue=None, tolerations=None):
+    """A pod as Kueue leaves it: marked by the webhook, gated until admitted, then released."""
+    _kueue_webhook(spec, labels, annotations, finalizers, uid=uid, managed=managed, kueue_minor=kueue_minor)
+    if not gated:
+        spec.pop("schedulingGates", None)
+    if admitted:
+        _kueue_admission(spec, labels, annotations, name=name, uid=uid, local_queue=local_queue,
+                         cluster_queue=cluster_queue, node_labels=node_labels, tolerations=tolerations,
+                         kueue_minor=kueue_minor)
 
 
 def _kueue_webhook(spec, labels, annotations, finalizers, *, uid, managed, kueue_minor):
@@ -798,12 +802,8 @@ def plain_pod(name, namespace, *, requests, queue=None, phase="Pending", created
         spec["priorityClassName"] = priority_class
     _pod_spec_defaults(spec, name)
     annotations, finalizers = {}, []
-    _kueue_webhook(spec, labels, annotations, finalizers, uid=uid, managed=managed, kueue_minor=kueue_minor)
-    if not gated:
-        spec.pop("schedulingGates", None)
-    if admitted:
-        _kueue_admission(spec, labels, annotations, name=name, uid=uid, local_queue=None,
-                         cluster_queue=cluster_queue, node_labels=node_labels, kueue_minor=kueue_minor)
+    _kueue_lifecycle(spec, labels, annotations, finalizers, name=name, uid=uid, managed=managed, gated=gated,
+                     admitted=admitted, cluster_queue=cluster_queue, node_labels=node_labels, kueue_minor=kueue_minor)
     if phase != "Pending":
         spec["nodeName"] = "worker-2"
     meta = {"name": name, "namespace": namespace, "uid": uid, "resourceVersion": str(3000 + created),
