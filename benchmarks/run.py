@@ -7,7 +7,7 @@ What it measures (see benchmarks/README.md):
 
 1. live commands against the in-process fake API server (tests/support/fakeapi.py), each in a
    subprocess `python -m kubectl_kueue_argo ...`: `status WF -o json`, `status WF` (table) and
-   `explain WF` (n/a until kubectl_kueue_argo/interpret/diagnose.py exists): wall time, peak RSS
+   `explain WF` (n/a until kubectl_kueue_argo/interpret/diagnose/diagnosis.py exists): wall time, peak RSS
    (os.wait4 rusage of that child), HTTP requests and bytes (the server's records);
 2. the floor: the very same GETs (paths + queries from the server's log) replayed with the
    kubernetes client and json.loads only (benchmarks/floor.py, also a subprocess);
@@ -105,7 +105,7 @@ def cli_argv(*args):
 
 
 def explain_available():
-    return importlib.util.find_spec("kubectl_kueue_argo.interpret.diagnose") is not None
+    return importlib.util.find_spec("kubectl_kueue_argo.interpret.diagnose.diagnosis") is not None
 
 
 # ------------------------------------------------------------------------------------------------
@@ -309,7 +309,7 @@ def _example_manifest():
 # in-process interpretation and rendering
 
 def bench_interpretation(sizes, repeat=3):
-    from kubectl_kueue_argo.interpret.correlate import build_status_report
+    from kubectl_kueue_argo.interpret.status.correlate import build_status_report
     from kubectl_kueue_argo.render.status import render_status
     from kubectl_kueue_argo.render.structured import dump, status_document
     from kubectl_kueue_argo.sources.files import FileCluster
@@ -528,7 +528,7 @@ def main(argv=None):
         del state
         gc.collect()
     if not results["explain_available"]:
-        print("  explain: n/a (kubectl_kueue_argo/interpret/diagnose.py is not there yet)")
+        print("  explain: n/a (kubectl_kueue_argo/interpret/diagnose/diagnosis.py is not there yet)")
     results["live"] = live
 
     print("\nIn-process interpretation and rendering (M=0)")

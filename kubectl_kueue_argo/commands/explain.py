@@ -114,8 +114,8 @@ def explain_command(ctx, workflow, filenames, offline, executor_cpu, executor_me
 
 
 def _explain_workflow(session, workflow, *, output, color):
-    from kubectl_kueue_argo.interpret.correlate import build_status_report
-    from kubectl_kueue_argo.interpret.diagnose import diagnose
+    from kubectl_kueue_argo.interpret.status.correlate import build_status_report
+    from kubectl_kueue_argo.interpret.diagnose.diagnosis import diagnose
     from kubectl_kueue_argo.render.explain import diagnosis_document, render_diagnosis_text
 
     snapshot = session.status_snapshot(workflow, with_cluster_config=True)

@@ -3,9 +3,9 @@ analyse, print. Offline, the kubernetes package is never imported."""
 import click
 
 from kubectl_kueue_argo.errors import ConfigError, UsageError
-from kubectl_kueue_argo.interpret.argo_spec import referenced_templates
-from kubectl_kueue_argo.interpret.kueue_config import namespace_management, parse_manager_config
-from kubectl_kueue_argo.interpret.preflight import ClusterFacts, PreflightOptions, analyze
+from kubectl_kueue_argo.interpret.argo.spec import referenced_templates
+from kubectl_kueue_argo.interpret.kueue.config import namespace_management, parse_manager_config
+from kubectl_kueue_argo.interpret.preflight.analysis import ClusterFacts, PreflightOptions, analyze
 from kubectl_kueue_argo.model import Finding
 from kubectl_kueue_argo.quantity import QuantityError, parse_quantity
 from kubectl_kueue_argo.render.preflight import preflight_document, render_preflight_text

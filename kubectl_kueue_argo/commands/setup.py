@@ -6,8 +6,8 @@ Every read is optional: what cannot be read makes its checks "unknown". With no 
 import click
 
 from kubectl_kueue_argo.errors import ApiError, ConfigError, UnreachableError
-from kubectl_kueue_argo.interpret.kueue_config import kueue_version_hint, parse_manager_config
-from kubectl_kueue_argo.interpret.setup_check import check_setup
+from kubectl_kueue_argo.interpret.kueue.config import kueue_version_hint, parse_manager_config
+from kubectl_kueue_argo.interpret.diagnose.setup_check import check_setup
 from kubectl_kueue_argo.model import Finding, Snapshot
 from kubectl_kueue_argo.render.setup import render_setup_text, setup_document
 from kubectl_kueue_argo.render.structured import dump

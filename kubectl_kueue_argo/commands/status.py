@@ -7,7 +7,7 @@ import click
 from kubectl_kueue_argo.commands.options import common_options, current_options, output_option, use_utf8
 from kubectl_kueue_argo.commands.session import Session
 from kubectl_kueue_argo.errors import UsageError
-from kubectl_kueue_argo.interpret.correlate import build_status_report
+from kubectl_kueue_argo.interpret.status.correlate import build_status_report
 from kubectl_kueue_argo.render.status import render_status
 from kubectl_kueue_argo.render.structured import dump, status_document
 from kubectl_kueue_argo.render.text import color_allowed
@@ -90,7 +90,7 @@ class _View:
                              color=self.color, utf8=self.utf8)
 
     def timeline(self, report):
-        from kubectl_kueue_argo.interpret.timeline import build_timeline, timeline_document
+        from kubectl_kueue_argo.interpret.status.timeline import build_timeline, timeline_document
         from kubectl_kueue_argo.render.timeline import render_timeline
 
         timeline = build_timeline(report)
@@ -103,7 +103,7 @@ class _View:
 
 
 def _overview(session, view, all_namespaces, selector, watch, *, tty):
-    from kubectl_kueue_argo.interpret.overview import build_overview, overview_document
+    from kubectl_kueue_argo.interpret.status.overview import build_overview, overview_document
     from kubectl_kueue_argo.interpret.selectors import selector_matcher
     from kubectl_kueue_argo.render.overview import empty_message, render_overview
     from kubectl_kueue_argo.sources import overview as overview_source

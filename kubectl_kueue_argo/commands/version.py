@@ -43,7 +43,7 @@ def client_version():
 
 def server_document(live):
     """What the cluster serves, from /version and API discovery. Raises PluginError if unreachable."""
-    from kubectl_kueue_argo.interpret.kueue_config import kueue_version_hint
+    from kubectl_kueue_argo.interpret.kueue.config import kueue_version_hint
 
     discovery = live.discovery()
     groups = discovery.groups

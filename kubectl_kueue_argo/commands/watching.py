@@ -33,7 +33,7 @@ class _Screen:
 
 def watch_workflow(session, name, render, *, tty):
     """render(report) -> text. Returns when the workflow completes; Ctrl-C ends it too."""
-    from kubectl_kueue_argo.interpret.correlate import build_status_report
+    from kubectl_kueue_argo.interpret.status.correlate import build_status_report
 
     cluster = session.live()
     namespace = session.namespace()

@@ -6,7 +6,7 @@ The guide follows reference/facts/kueue.md §1.2-§1.3 (selection, version table
 from dataclasses import dataclass
 from typing import Optional
 
-from kubectl_kueue_argo.interpret.setup_check import kueue_era
+from kubectl_kueue_argo.interpret.diagnose.setup_check import kueue_era
 from kubectl_kueue_argo.render.limitations import wrap
 from kubectl_kueue_argo.render.text import escape_terminal, paint
 

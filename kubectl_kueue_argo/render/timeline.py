@@ -1,5 +1,5 @@
 """A Gantt chart of a workflow's steps on one time axis: queued (gated) versus running."""
-from kubectl_kueue_argo.interpret.timeline import QUEUED, RUNNING, UNKNOWN
+from kubectl_kueue_argo.interpret.status.timeline import QUEUED, RUNNING, UNKNOWN
 from kubectl_kueue_argo.render.text import escape_terminal, human_duration, paint
 from kubectl_kueue_argo.timeutil import format_time, seconds_between
 

@@ -6,7 +6,7 @@ not as empty, unless the files hold other objects of its API group.
 from collections import defaultdict
 
 from kubectl_kueue_argo.errors import NotFoundError, UsageError
-from kubectl_kueue_argo.interpret import pods as podfacts
+from kubectl_kueue_argo.interpret.kueue import pods as podfacts
 from kubectl_kueue_argo.model import Finding, Snapshot
 from kubectl_kueue_argo.timeutil import parse_time
 

@@ -8,7 +8,7 @@ import gc
 from contextlib import contextmanager
 
 from kubectl_kueue_argo.errors import ApiError, NotFoundError, PluginError, UnreachableError
-from kubectl_kueue_argo.interpret import pods as podfacts
+from kubectl_kueue_argo.interpret.kueue import pods as podfacts
 from kubectl_kueue_argo.model import Finding, Snapshot
 
 ARGO_GROUP = "argoproj.io"
@@ -265,7 +265,7 @@ def bulk_read():
 # three times), volumes and volume mounts; a pod Workload copies that spec. No command reads
 # them, so they are dropped as each page arrives: peak memory then grows by ~11 KB per pod and per
 # Workload instead of ~31 KB. Kept: everything else, including the one env entry
-# interpret.argo.nodes_from_pods reads (ARGO_TEMPLATE, first container that has it).
+# interpret.argo.workflow.nodes_from_pods reads (ARGO_TEMPLATE, first container that has it).
 
 _UNREAD_CONTAINER_FIELDS = ("volumeMounts", "volumeDevices")
 

@@ -2,7 +2,7 @@
 from dataclasses import dataclass, field
 from typing import List, Optional
 
-from kubectl_kueue_argo.interpret.pods import labels_of
+from kubectl_kueue_argo.interpret.kueue.pods import labels_of
 from kubectl_kueue_argo.model import Finding
 
 WORKFLOW_LABEL = "workflows.argoproj.io/workflow"

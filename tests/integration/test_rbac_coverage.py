@@ -142,7 +142,7 @@ def _commands(scenario, tmp_path):
                 ("explain", "-f", _manifests(scenario, tmp_path), "-n", namespace)]
     if _status_lists_workflows():
         commands.append(("status", "-n", namespace, "-o", "json"))
-    if _available("kubectl_kueue_argo.interpret.diagnose") and _available("kubectl_kueue_argo.render.explain"):
+    if _available("kubectl_kueue_argo.interpret.diagnose.diagnosis") and _available("kubectl_kueue_argo.render.explain"):
         commands.append(("explain", name, "-n", namespace))
     if _available("kubectl_kueue_argo.commands.setup"):
         commands.append(("explain", "setup", "-n", namespace))

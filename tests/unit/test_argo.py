@@ -5,7 +5,8 @@ import json
 
 import pytest
 
-from kubectl_kueue_argo.interpret import argo, names
+from kubectl_kueue_argo.interpret.argo import workflow as argo
+from kubectl_kueue_argo.interpret import names
 
 WF = "steps-z2zdn"
 

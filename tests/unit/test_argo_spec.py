@@ -1,7 +1,7 @@
 """Template types, pod kinds and the labels a template's pod would get (Argo precedence)."""
 import pytest
 
-from kubectl_kueue_argo.interpret.argo_spec import QUEUE_LABEL, SpecResolver, pod_kind, template_type
+from kubectl_kueue_argo.interpret.argo.spec import QUEUE_LABEL, SpecResolver, pod_kind, template_type
 
 
 def wf(spec, kind="Workflow", name="wf", status=None):

@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 import pytest
 
 from kubectl_kueue_argo.interpret import names
-from kubectl_kueue_argo.interpret.correlate import build_status_report
+from kubectl_kueue_argo.interpret.status.correlate import build_status_report
 from kubectl_kueue_argo.model import Snapshot
 
 NOW = datetime(2026, 8, 24, 10, 20, tzinfo=timezone.utc)

@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from kubectl_kueue_argo.interpret.correlate import build_status_report
-from kubectl_kueue_argo.interpret.diagnose import diagnose
-from kubectl_kueue_argo.interpret.diagnose_context import parse_duration
+from kubectl_kueue_argo.interpret.status.correlate import build_status_report
+from kubectl_kueue_argo.interpret.diagnose.diagnosis import diagnose
+from kubectl_kueue_argo.interpret.diagnose.context import parse_duration
 from kubectl_kueue_argo.render.explain import diagnosis_document, render_diagnosis_text
 from kubectl_kueue_argo.sources.files import FileCluster
 from kubectl_kueue_argo.timeutil import parse_time

@@ -1,4 +1,4 @@
-"""Kueue interpretation (interpret/kueue.py): table-driven cases built from reference/kueue-objects shapes."""
+"""Kueue interpretation (interpret/kueue/workloads.py): table-driven cases built from reference/kueue-objects shapes."""
 import json
 import os
 import random
@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kubectl_kueue_argo.model import Position
-from kubectl_kueue_argo.interpret.kueue import (
+from kubectl_kueue_argo.interpret.kueue.workloads import (
     NOT_EVALUATED_MESSAGE, QuotaProblem, WorkloadIndex, closest_name, cluster_queue_info, local_queue_info,
     parse_quota_message, pending_positions, queue_status, workload_view, workloads_ahead,
 )

@@ -1,8 +1,8 @@
-"""Kueue manager configuration, label selectors, namespace management, version hints (interpret/kueue_config.py)."""
+"""Kueue manager configuration, label selectors, namespace management, version hints (interpret/kueue/config.py)."""
 import pytest
 import yaml
 
-from kubectl_kueue_argo.interpret.kueue_config import (
+from kubectl_kueue_argo.interpret.kueue.config import (
     ManagerConfig, kueue_version_hint, label_selector_matches, namespace_management, parse_manager_config,
 )
 
@@ -170,5 +170,5 @@ def test_kueue_version_hint(served, short_names, expected):
 
 
 def test_reexported_from_kueue_module():
-    from kubectl_kueue_argo.interpret import kueue
+    from kubectl_kueue_argo.interpret.kueue import workloads as kueue
     assert kueue.parse_manager_config is parse_manager_config and kueue.label_selector_matches is label_selector_matches

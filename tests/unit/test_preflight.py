@@ -6,8 +6,8 @@ import pytest
 import yaml
 
 from kubectl_kueue_argo.errors import InputError
-from kubectl_kueue_argo.interpret.argo_spec import QUEUE_LABEL
-from kubectl_kueue_argo.interpret.preflight import ClusterFacts, PreflightOptions, analyze
+from kubectl_kueue_argo.interpret.argo.spec import QUEUE_LABEL
+from kubectl_kueue_argo.interpret.preflight.analysis import ClusterFacts, PreflightOptions, analyze
 from kubectl_kueue_argo.render.preflight import preflight_document, render_preflight_text
 from kubectl_kueue_argo.sources.manifests import load_documents
 from tests.support.paths import KUEUE_SITE_EXAMPLES

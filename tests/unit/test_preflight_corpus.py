@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from kubectl_kueue_argo.interpret.preflight import analyze
+from kubectl_kueue_argo.interpret.preflight.analysis import analyze
 from kubectl_kueue_argo.render.preflight import preflight_document, render_preflight_text
 from kubectl_kueue_argo.sources.manifests import load_documents
 from tests.support.paths import ARGO_EXAMPLES, KUEUE_SITE_EXAMPLES

@@ -60,10 +60,10 @@ def _apply(document, path, action, replacement):
 
 # Known bugs outside the sources layer (reported, to be fixed by the owners of interpret/): a
 # non-string here crashes with a TypeError. Remove an entry when its bug is fixed.
-#   interpret/argo.py _sort_key: sorts nodes by (startedAt, loop index, displayName) -> '<' between str and float
-#   interpret/argo.py _attach_children: iterates node["children"] -> a number is not iterable
-#   interpret/argo_spec.py _walk: template names used as dict keys -> unhashable list
-#   interpret/pods.py pod_condition_time: condition.get(...) on a non-mapping condition
+#   interpret/argo/workflow.py _sort_key: sorts nodes by (startedAt, loop index, displayName) -> '<' between str and float
+#   interpret/argo/workflow.py _attach_children: iterates node["children"] -> a number is not iterable
+#   interpret/argo/spec.py _walk: template names used as dict keys -> unhashable list
+#   interpret/kueue/pods.py pod_condition_time: condition.get(...) on a non-mapping condition
 #   render/status.py _row: PHASE_COLORS.get(node["phase"]) -> unhashable; ",".join(flavors) -> non-str
 @st.composite
 def damaged_objects(draw):

@@ -1,7 +1,7 @@
 """Kueue's pod accounting and the pods Argo builds."""
 from fractions import Fraction as F
 
-from kubectl_kueue_argo.interpret.resources import argo_pod_spec, pod_requests, unparseable_quantities
+from kubectl_kueue_argo.interpret.kueue.resources import argo_pod_spec, pod_requests, unparseable_quantities
 
 
 def c(name, requests=None, limits=None, **extra):

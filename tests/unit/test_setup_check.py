@@ -1,4 +1,4 @@
-"""Is Kueue set up for Argo in a namespace? (interpret/setup_check.py) and its rendering (render/setup.py)."""
+"""Is Kueue set up for Argo in a namespace? (interpret/diagnose/setup_check.py) and its rendering (render/setup.py)."""
 import ast
 import json
 import re
@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from kubectl_kueue_argo.interpret import setup_check
-from kubectl_kueue_argo.interpret.kueue_config import manager_config_from_dict
-from kubectl_kueue_argo.interpret.setup_check import check_setup, kueue_era
+from kubectl_kueue_argo.interpret.diagnose import setup_check
+from kubectl_kueue_argo.interpret.kueue.config import manager_config_from_dict
+from kubectl_kueue_argo.interpret.diagnose.setup_check import check_setup, kueue_era
 from kubectl_kueue_argo.model import Finding
 from kubectl_kueue_argo.render.setup import GUIDE, guide_document, render_setup_text, setup_document
 from kubectl_kueue_argo.render.structured import dump

@@ -2,7 +2,7 @@
 from datetime import datetime, timezone
 from types import SimpleNamespace
 
-from kubectl_kueue_argo.interpret.timeline import build_timeline, timeline_document
+from kubectl_kueue_argo.interpret.status.timeline import build_timeline, timeline_document
 from kubectl_kueue_argo.render.timeline import render_timeline
 
 NOW = datetime(2026, 8, 24, 11, 0, tzinfo=timezone.utc)

@@ -7,7 +7,7 @@ the checks that need it then say "unknown", never "problem".
 from dataclasses import dataclass, field, replace
 from typing import List, Optional
 
-from .kueue_config import ManagerConfig, namespace_management
+from kubectl_kueue_argo.interpret.kueue.config import ManagerConfig, namespace_management
 
 KUEUE_GROUP = "kueue.x-k8s.io"
 VISIBILITY_GROUP = "visibility.kueue.x-k8s.io"
@@ -16,7 +16,7 @@ DEFAULT_LOCAL_QUEUE = "default"
 CONFIG_V1BETA2 = "config.kueue.x-k8s.io/v1beta2"
 STATUSES = ("ok", "problem", "unknown")
 
-# Version hints (kueue_config.kueue_version_hint) sorted into the two eras that matter here:
+# Version hints (kueue.config.kueue_version_hint) sorted into the two eras that matter here:
 # "legacy" Kueue <= v0.14 still reads integrations.podOptions; "current" v0.15+ ignores it.
 _LEGACY_HINTS = ("v0.9 - v0.14", "v0.6 - v0.8", "<= v0.14")
 _CURRENT_HINTS = ("v0.15", ">= v0.15", ">= v0.16")

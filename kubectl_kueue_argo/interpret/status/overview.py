@@ -2,10 +2,10 @@
 from dataclasses import dataclass, field
 from typing import List, Optional
 
-from kubectl_kueue_argo.interpret import kueue
+from kubectl_kueue_argo.interpret.kueue import workloads as kueue
 from kubectl_kueue_argo.interpret.dicts import mapping
-from kubectl_kueue_argo.interpret.correlate import build_status_report
-from kubectl_kueue_argo.interpret.pods import labels_of
+from kubectl_kueue_argo.interpret.status.correlate import build_status_report
+from kubectl_kueue_argo.interpret.kueue.pods import labels_of
 from kubectl_kueue_argo.model import Snapshot
 from kubectl_kueue_argo.timeutil import parse_time, seconds_between
 

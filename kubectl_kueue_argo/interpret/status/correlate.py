@@ -5,10 +5,12 @@ Input is a Snapshot of plain dicts; output is a StatusReport that renderers prin
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
-from kubectl_kueue_argo.interpret import argo, kueue, pods as podfacts
+from kubectl_kueue_argo.interpret.argo import workflow as argo
+from kubectl_kueue_argo.interpret.kueue import workloads as kueue
+from kubectl_kueue_argo.interpret.kueue import pods as podfacts
 from kubectl_kueue_argo.interpret.dicts import mapping, text
-from kubectl_kueue_argo.interpret.argo_spec import SpecResolver
-from kubectl_kueue_argo.interpret.kueue_config import namespace_management, parse_manager_config
+from kubectl_kueue_argo.interpret.argo.spec import SpecResolver
+from kubectl_kueue_argo.interpret.kueue.config import namespace_management, parse_manager_config
 from kubectl_kueue_argo.model import KUEUE_STATES, Finding, Position
 from kubectl_kueue_argo.timeutil import parse_time, seconds_between
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
 from kubectl_kueue_argo.interpret.dicts import mapping as _dict, sequence as _list
-from kubectl_kueue_argo.interpret.kueue_queues import cohort_name
+from kubectl_kueue_argo.interpret.kueue.queues import cohort_name
 from kubectl_kueue_argo.quantity import try_parse_quantity
 
 

@@ -4,10 +4,10 @@ Rules get a StepStatus and this context; they return Findings. No I/O, no clock:
 """
 import re
 
-from kubectl_kueue_argo.interpret import argo
-from kubectl_kueue_argo.interpret.argo_spec import SpecResolver
-from kubectl_kueue_argo.interpret.kueue import cluster_queue_info, local_queue_info
-from kubectl_kueue_argo.interpret.kueue_config import parse_manager_config
+from kubectl_kueue_argo.interpret.argo import workflow as argo
+from kubectl_kueue_argo.interpret.argo.spec import SpecResolver
+from kubectl_kueue_argo.interpret.kueue.workloads import cluster_queue_info, local_queue_info
+from kubectl_kueue_argo.interpret.kueue.config import parse_manager_config
 from kubectl_kueue_argo.model import Finding
 from kubectl_kueue_argo.quantity import format_quantity
 from kubectl_kueue_argo.timeutil import parse_time

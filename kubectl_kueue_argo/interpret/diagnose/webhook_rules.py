@@ -3,11 +3,11 @@ pods left unmanaged, and queue labels Kueue chose itself (pure).
 
 Facts: reference/facts/kueue.md §1 (webhook, pod selection), §4.1 (gate removal), §8 (configuration).
 """
-from kubectl_kueue_argo.interpret.diagnose_context import (
+from kubectl_kueue_argo.interpret.diagnose.context import (
     gates_evidence, label_hint, label_location, labels_text, pod_ref, prose_duration, seconds_since,
     selector_text, step_finding, workload_condition,
 )
-from kubectl_kueue_argo.interpret.kueue_config import CONFIG_DATA_KEY, namespace_management
+from kubectl_kueue_argo.interpret.kueue.config import CONFIG_DATA_KEY, namespace_management
 
 QUEUE_LABEL = "kueue.x-k8s.io/queue-name"
 

@@ -2,14 +2,14 @@
 
 Facts: reference/facts/kueue.md §1 (webhook, pod selection), §3.2 (messages), §6 (queues), §8 (config).
 """
-from kubectl_kueue_argo.interpret.diagnose_context import (
+from kubectl_kueue_argo.interpret.diagnose.context import (
     amount, label_hint, label_location, labels_text, names_list, ordinal, pod_ref, prose_duration,
     selector_text, step_finding, workload_condition,
 )
-from kubectl_kueue_argo.interpret.diagnose_webhook import (
+from kubectl_kueue_argo.interpret.diagnose.webhook_rules import (
     awaiting_workload, gate_not_removed, unmanaged, workloads_unreadable,
 )
-from kubectl_kueue_argo.interpret.kueue import closest_name, workloads_ahead
+from kubectl_kueue_argo.interpret.kueue.workloads import closest_name, workloads_ahead
 
 QUEUE_LABEL = "kueue.x-k8s.io/queue-name"
 LONG_WAIT_SECONDS = 3600

@@ -6,7 +6,7 @@ PodScheduled condition or start time), the node's startedAt and finishedAt.
 from dataclasses import dataclass, field
 from typing import List, Optional
 
-from kubectl_kueue_argo.interpret import pods as podfacts
+from kubectl_kueue_argo.interpret.kueue import pods as podfacts
 from kubectl_kueue_argo.interpret.dicts import mapping, sequence
 from kubectl_kueue_argo.timeutil import format_time, parse_time, seconds_between
 

@@ -5,8 +5,8 @@ Facts: reference/facts/argo-workflows.md §2.3 (agent pod), §2.5 (retries), §4
 """
 import re
 
-from kubectl_kueue_argo.interpret import argo
-from kubectl_kueue_argo.interpret.diagnose_context import (
+from kubectl_kueue_argo.interpret.argo import workflow as argo
+from kubectl_kueue_argo.interpret.diagnose.context import (
     ACTIVE_PHASES, amount, gates_evidence, names_list, node_ref, parse_duration, pod_ref, prose_duration,
     seconds_since, step_finding, workload_condition,
 )

@@ -1,13 +1,13 @@
 """Findings about one document's templates, from the manifest alone (pure).
 
-Codes are a contract with the renderers and users' scripts; see interpret/preflight.py for the plan.
-Cluster-dependent findings live in preflight_cluster_rules.py.
+Codes are a contract with the renderers and users' scripts; see interpret/preflight/analysis.py for the plan.
+Cluster-dependent findings live in cluster_rules.py.
 """
 import yaml
 
-from kubectl_kueue_argo.interpret import preflight_cluster_rules
-from kubectl_kueue_argo.interpret.argo_spec import QUEUE_LABEL, template_metadata_labels
-from kubectl_kueue_argo.interpret.resources import container_requests
+from kubectl_kueue_argo.interpret.preflight import cluster_rules as preflight_cluster_rules
+from kubectl_kueue_argo.interpret.argo.spec import QUEUE_LABEL, template_metadata_labels
+from kubectl_kueue_argo.interpret.kueue.resources import container_requests
 from kubectl_kueue_argo.model import Finding
 from kubectl_kueue_argo.quantity import format_quantity
 

@@ -1,17 +1,17 @@
 """`explain -f FILE`: what Kueue would do with the pods of Argo manifests, before submitting (pure).
 
 analyze() lists every template with the pod that runs it, the queue that pod would carry and what
-Kueue would count for it, then runs the rules in preflight_rules.py over that plan.
+Kueue would count for it, then runs the rules in rules.py over that plan.
 """
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
-from kubectl_kueue_argo.interpret import preflight_rules
-from kubectl_kueue_argo.interpret.argo_spec import (
+from kubectl_kueue_argo.interpret.preflight import rules as preflight_rules
+from kubectl_kueue_argo.interpret.argo.spec import (
     DEFAULT_ARGO_VERSION, TEMPLATE_HOLDER_KINDS, SpecResolver, workflow_spec,
 )
-from kubectl_kueue_argo.interpret.pod_spec_patch import apply_patch, inspect_patch
-from kubectl_kueue_argo.interpret.resources import argo_pod_spec, pod_requests
+from kubectl_kueue_argo.interpret.argo.pod_spec_patch import apply_patch, inspect_patch
+from kubectl_kueue_argo.interpret.kueue.resources import argo_pod_spec, pod_requests
 from kubectl_kueue_argo.model import Finding
 
 ARGO_KINDS = ("Workflow", "CronWorkflow") + TEMPLATE_HOLDER_KINDS

@@ -1,21 +1,21 @@
 """`explain WF`: for every unfinished step, why it waits, the evidence and the remedy (pure).
 
 Input: the StatusReport of correlate.py, its Snapshot and `now`. Output: a Diagnosis of Findings.
-The rules live in diagnose_kueue.py (queues and quota), diagnose_webhook.py (pods Kueue did not handle
-as expected) and diagnose_argo.py (Argo's rules meeting Kueue's).
+The rules live in kueue_rules.py (queues and quota), webhook_rules.py (pods Kueue did not handle
+as expected) and argo_rules.py (Argo's rules meeting Kueue's).
 """
 from dataclasses import dataclass, field
 from typing import List
 
-from kubectl_kueue_argo.interpret import argo
-from kubectl_kueue_argo.interpret.correlate import StepStatus
-from kubectl_kueue_argo.interpret.diagnose_argo import (
+from kubectl_kueue_argo.interpret.argo import workflow as argo
+from kubectl_kueue_argo.interpret.status.correlate import StepStatus
+from kubectl_kueue_argo.interpret.diagnose.argo_rules import (
     agent_pod_queued, no_pod_findings, parallelism_slot_held, preempted, suspend_not_understood,
     timeout_while_gated,
 )
-from kubectl_kueue_argo.interpret.diagnose_context import DiagnosisContext
-from kubectl_kueue_argo.interpret.diagnose_kueue import kueue_findings
-from kubectl_kueue_argo.interpret.diagnose_webhook import default_local_queue
+from kubectl_kueue_argo.interpret.diagnose.context import DiagnosisContext
+from kubectl_kueue_argo.interpret.diagnose.kueue_rules import kueue_findings
+from kubectl_kueue_argo.interpret.diagnose.webhook_rules import default_local_queue
 from kubectl_kueue_argo.model import Finding
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}

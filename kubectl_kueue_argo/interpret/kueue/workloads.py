@@ -1,6 +1,6 @@
 """Kueue Workloads as plain facts (pure: dicts in, dataclasses out): state, reason, quota messages,
-and which Workload belongs to a pod. Queues live in kueue_queues and the manager configuration in
-kueue_config; both are re-exported here, so callers have one import point.
+and which Workload belongs to a pod. Queues live in kueue.queues and the manager configuration in
+kueue.config; both are re-exported here, so callers have one import point.
 
 Facts: reference/facts/kueue.md §2-§7. Messages come from clusters of many versions: parse, never raise.
 """
@@ -9,16 +9,16 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Optional
 
-from ..quantity import quantity_or_none as _quantity
-from .dicts import mapping as _dict, sequence as _list
-from .kueue_config import (  # noqa: F401  (re-exported: one import point for callers)
+from kubectl_kueue_argo.quantity import quantity_or_none as _quantity
+from kubectl_kueue_argo.interpret.dicts import mapping as _dict, sequence as _list
+from kubectl_kueue_argo.interpret.kueue.config import (  # noqa: F401  (re-exported: one import point for callers)
     ManagerConfig, kueue_version_hint, label_selector_matches, namespace_management, parse_manager_config,
 )
-from .kueue_queues import (  # noqa: F401  (re-exported: one import point for callers)
+from kubectl_kueue_argo.interpret.kueue.queues import (  # noqa: F401  (re-exported: one import point for callers)
     ClusterQueueInfo, LocalQueueInfo, Quota, QueueStatus, closest_name, cluster_queue_info, local_queue_info,
     pending_positions, queue_status, workloads_ahead,
 )
-from .resources import pod_requests
+from kubectl_kueue_argo.interpret.kueue.resources import pod_requests
 
 PREBUILT_WORKLOAD_KEY = "kueue.x-k8s.io/prebuilt-workload-name"
 POD_GROUP_KEY = "kueue.x-k8s.io/pod-group-name"

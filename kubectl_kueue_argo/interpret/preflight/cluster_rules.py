@@ -1,6 +1,6 @@
 """Findings that need ClusterFacts: LocalQueues, ClusterQueue coverage and quota (pure)."""
-from kubectl_kueue_argo.interpret import preflight_quota as quota
-from kubectl_kueue_argo.interpret.kueue_queues import closest_name, cohort_name
+from kubectl_kueue_argo.interpret.preflight import quota
+from kubectl_kueue_argo.interpret.kueue.queues import closest_name, cohort_name
 from kubectl_kueue_argo.model import Finding
 from kubectl_kueue_argo.quantity import format_quantity
 

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Optional
 
-from ..model import Position
-from ..quantity import quantity_or_none as _quantity
-from .dicts import mapping as _dict, sequence as _list
-from .kueue_config import label_selector_matches
+from kubectl_kueue_argo.model import Position
+from kubectl_kueue_argo.quantity import quantity_or_none as _quantity
+from kubectl_kueue_argo.interpret.dicts import mapping as _dict, sequence as _list
+from kubectl_kueue_argo.interpret.kueue.config import label_selector_matches
 
 
 # ---- queues -------------------------------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""Argo facts: the Workflow node tree, its pods, and the Workflow spec (pure)."""

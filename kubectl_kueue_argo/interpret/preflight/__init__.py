@@ -1,0 +1,1 @@
+"""`explain -f`: what Kueue would do with the pods of Argo manifests (pure)."""
