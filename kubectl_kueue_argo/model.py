@@ -8,6 +8,23 @@ KUEUE_STATES = (
 )
 SEVERITIES = ("info", "warning", "error")
 
+# The one primary cause per step (`cause` in `status`/`explain -o json`): why it is not running now,
+# or, for a running step Kueue does not manage, why Kueue does not manage it. Finished steps: None.
+CAUSES_WILL_START = (
+    "WaitingForQuota", "WaitingForTopology", "WaitingForAdmissionCheck", "WaitingForWorkload",
+    "WaitingForPodCreation", "Ungating", "Running",
+)
+CAUSES_BLOCKED = (
+    "NeverFits", "LocalQueueMissing", "LocalQueueStopped", "ClusterQueueMissing", "ClusterQueueStopped",
+    "ClusterQueueInactive", "NamespaceNotSelected", "QueueNameMissing", "PodGroupIncomplete", "Deactivated",
+    "MaxExecutionTimeExceeded", "Preempted", "GateNotRemoved", "ForeignSchedulingGate", "WorkloadNotCreated",
+    "Unschedulable",
+)
+CAUSES_UNMANAGED = (
+    "NoQueueLabel", "NamespaceNotManaged", "KueueNotInstalled", "TemplateHasNoPod", "PodIntegrationDisabled",
+)
+CAUSES = CAUSES_WILL_START + CAUSES_BLOCKED + CAUSES_UNMANAGED
+
 
 @dataclass
 class Snapshot:

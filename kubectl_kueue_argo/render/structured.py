@@ -41,6 +41,7 @@ def step_document(step):
         "gated": step.gated,
         "workload": step.workload_name,
         "kueueState": step.kueue_state,
+        "cause": step.cause,
         "reason": step.reason,
         "message": step.message,
         "localQueue": step.local_queue,

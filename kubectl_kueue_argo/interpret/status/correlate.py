@@ -45,6 +45,7 @@ class StepStatus:
     position: Optional[Position] = None
     waited_seconds: Optional[float] = None
     still_waiting: bool = False
+    cause: Optional[str] = None          # one of model.CAUSES; None for a finished step
     pod: Optional[dict] = field(default=None, repr=False)
     node: Optional[dict] = field(default=None, repr=False)
 
