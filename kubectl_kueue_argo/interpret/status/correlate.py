@@ -46,6 +46,7 @@ class StepStatus:
     waited_seconds: Optional[float] = None
     still_waiting: bool = False
     cause: Optional[str] = None          # one of model.CAUSES; None for a finished step
+    forecast: Optional[object] = None    # a start forecast (status --forecast, explain), else None
     pod: Optional[dict] = field(default=None, repr=False)
     node: Optional[dict] = field(default=None, repr=False)
 
