@@ -1,6 +1,7 @@
 """Options shared by every command, with kubectl's names and meanings."""
 import os
 import re
+import shutil
 import sys
 from dataclasses import dataclass, field
 from typing import Optional, Tuple
@@ -112,6 +113,21 @@ def kubectl_verbosity_args(args):
 
 def current_options(ctx):
     return ctx.find_root().meta.setdefault(_KEY, CommonOptions())
+
+
+def clock_pinned(environ=None):
+    environ = os.environ if environ is None else environ
+    return bool(environ.get("KUEUE_ARGO_NOW"))
+
+
+def terminal_width(stream=None):
+    """The terminal's width (COLUMNS wins, as for every tool) when `stream` is a terminal; None when
+    piped, so that piped output is never shortened."""
+    stream = stream or sys.stdout
+    isatty = getattr(stream, "isatty", None)
+    if not (isatty and isatty()):
+        return None
+    return shutil.get_terminal_size((80, 24)).columns
 
 
 def now_for(environ=None):

@@ -140,21 +140,26 @@ def _sort_key(node):
     return (node.get("startedAt") or "", index if index is not None else -1, node.get("displayName") or "")
 
 
-def build_tree(workflow_name, nodes):
+def build_tree(workflow_name, nodes, hidden=frozenset()):
     """Lines in `argo get` order: the main tree, then the onExit tree. Nodes the tree does not
-    reach (a broken or partial status) follow, so no step is ever dropped."""
+    reach (a broken or partial status) follow, so no step is ever dropped.
+
+    `hidden` node ids get no line but their children are still drawn in their place, as `argo get`
+    draws the nodes its --status/--node-field-selector filter out (renderChild, parentFiltered)."""
     children = _attach_children(nodes)
     lines = []
     seen = set()
+    walk = _Walk(nodes, children, hidden, lines, seen)
     roots = [workflow_name, names.onexit_node_id(workflow_name)]
     for root in roots:
         if root in nodes:
-            _walk(root, nodes, children, [" "], [" "], lines, seen)  # argo get indents every tree by one space
+            walk.node(root, [" "], [" "])  # argo get indents every tree by one space
     for node_id in sorted((nid for nid in nodes if nid not in seen), key=lambda nid: _sort_key(nodes[nid])):
         node = nodes[node_id]
         if node.get("type") in STEP_TYPES:
             seen.add(node_id)
-            lines.append(TreeLine(node_id, [], node))
+            if node_id not in hidden:
+                lines.append(TreeLine(node_id, [], node))
     return lines
 
 
@@ -196,34 +201,43 @@ def _visible_children(node_id, nodes, children):
     return result
 
 
-def _walk(node_id, nodes, children, own_glyphs, child_prefix, lines, seen):
-    if node_id in seen:
-        return
-    seen.add(node_id)
-    lines.append(TreeLine(node_id, own_glyphs, nodes[node_id]))
-    kids = _visible_children(node_id, nodes, children)
-    for position, kid in enumerate(kids):
-        last = position == len(kids) - 1
-        branch = ["└─" if last else "├─"]
-        continuation = child_prefix + ["  " if last else "│ "]
-        if nodes[kid].get("type") == "StepGroup":
-            seen.add(kid)
-            _walk_group(kid, nodes, children, child_prefix + branch, continuation, lines, seen)
-        else:
-            _walk(kid, nodes, children, child_prefix + branch, continuation, lines, seen)
+class _Walk:
+    def __init__(self, nodes, children, hidden, lines, seen):
+        self.nodes, self.children, self.hidden, self.lines, self.seen = nodes, children, hidden, lines, seen
 
+    def node(self, node_id, own_glyphs, child_prefix):
+        if node_id in self.seen:
+            return
+        self.seen.add(node_id)
+        kids = _visible_children(node_id, self.nodes, self.children)
+        if node_id in self.hidden:
+            # argo get: the first child takes the hidden node's place, the others its children's prefix.
+            for position, kid in enumerate(kids):
+                self.child(kid, own_glyphs if position == 0 else child_prefix, child_prefix)
+            return
+        self.lines.append(TreeLine(node_id, own_glyphs, self.nodes[node_id]))
+        for position, kid in enumerate(kids):
+            last = position == len(kids) - 1
+            self.child(kid, child_prefix + ["└─" if last else "├─"], child_prefix + ["  " if last else "│ "])
 
-def _walk_group(group_id, nodes, children, group_glyphs, continuation, lines, seen):
-    members = _visible_children(group_id, nodes, children)
-    for position, member in enumerate(members):
-        last = position == len(members) - 1
-        if len(members) == 1:
-            glyphs = group_glyphs + ["──"]
-        elif position == 0:
-            glyphs = group_glyphs + ["┬─"]
+    def child(self, kid, glyphs, continuation):
+        if self.nodes[kid].get("type") == "StepGroup":
+            self.seen.add(kid)
+            self.group(kid, glyphs, continuation)
         else:
-            glyphs = continuation + ["└─" if last else "├─"]
-        _walk(member, nodes, children, glyphs, continuation + ["  " if last else "│ "], lines, seen)
+            self.node(kid, glyphs, continuation)
+
+    def group(self, group_id, group_glyphs, continuation):
+        members = _visible_children(group_id, self.nodes, self.children)
+        for position, member in enumerate(members):
+            last = position == len(members) - 1
+            if len(members) == 1:
+                glyphs = group_glyphs + ["──"]
+            elif position == 0:
+                glyphs = group_glyphs + ["┬─"]
+            else:
+                glyphs = continuation + ["└─" if last else "├─"]
+            self.node(member, glyphs, continuation + ["  " if last else "│ "])
 
 
 # ---------------------------------------------------------------------------
