@@ -114,7 +114,8 @@ class _View:
             document["timeline"] = timeline_document(timeline)
             return dump(document, self.output)
         width = self.width or shutil.get_terminal_size((110, 24)).columns
-        return render_timeline(timeline, width=width, utf8=self.utf8, color=self.color)
+        return render_timeline(timeline, width=width, utf8=self.utf8, color=self.color, no_headers=self.no_headers,
+                               wide=self.output == "wide")
 
 
 def _overview(session, view, all_namespaces, selector, watch, *, tty):
