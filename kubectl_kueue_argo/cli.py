@@ -67,6 +67,12 @@ def main(argv=None):
     _flush_stdout()
 
 
+def complete_main():
+    """`kubectl_complete-kueue_argo ARGS... WORD`: kubectl (>= 1.26) runs it for `kubectl kueue-argo <TAB>`.
+    pip installs it next to `kubectl-kueue_argo`; the release archive ships a shell wrapper instead."""
+    main(["__complete", *sys.argv[1:]])
+
+
 _MAX_ERROR_CHARS = 2000
 
 
@@ -95,4 +101,4 @@ def _silence_stdout():
         pass
 
 
-__all__ = ["cli", "main", "UsageError"]
+__all__ = ["cli", "main", "complete_main", "UsageError"]
