@@ -112,7 +112,8 @@ class Transport:
             return error
         tls_reason = _tls_failure(err)
         if tls_reason:  # retrying cannot make a certificate valid: say why at once
-            return UnreachableError(f"unable to connect to the server {self.server}: {tls_reason}", hint=_TLS_HINT)
+            hint = _TLS_HINT if "certificate" in tls_reason else _TLS_PROTOCOL_HINT
+            return UnreachableError(f"unable to connect to the server {self.server}: {tls_reason}", hint=hint)
         message = _connection_message(err, self.server, path)
         # Nobody listens: try once more (an API server restarting), then say so at once.
         attempts = _REFUSED_ATTEMPTS if "refused" in message else _MAX_ATTEMPTS
@@ -213,7 +214,11 @@ def _status_message(body):
 
 _TLS_HINT = ("Pass the cluster's CA with --certificate-authority (or certificate-authority-data in the "
              "kubeconfig), or --insecure-skip-tls-verify to skip the check (insecure).")
-_SSL_REASONS = (re.compile(r"(certificate verify failed: [^(\n']*)"), re.compile(r"\[SSL: [A-Z0-9_]+\] ([^(\n']*)"))
+_SSL_REASONS = (re.compile(r"(certificate verify failed: .*?)\.?\s*\(_ssl\.c"),
+                re.compile(r"(certificate verify failed: [^(\n']*)"),
+                re.compile(r"\[SSL: [A-Z0-9_]+\] (.*?)\s*\(_ssl\.c"),
+                re.compile(r"\[SSL: [A-Z0-9_]+\] ([^(\n']*)"))
+_TLS_PROTOCOL_HINT = "Check the server URL: is https:// right for that port, and is it the API server?"
 
 
 def _client_failure(err):

@@ -184,3 +184,28 @@ def test_the_watch_stream_fails_the_same_way(tls_cluster):
     result = run_cli("status", scenario.expected["workflow"], "--kubeconfig", kubeconfig, "-w")
     assert result.exit_code == 1
     assert "certificate verify failed: self-signed certificate" in result.stderr.splitlines()[0]
+
+
+def test_a_certificate_for_another_host_fails_with_that_reason(tmp_path):
+    certificate = self_signed(tmp_path, san="DNS:other.example")
+    with FakeApiServer(tls=certificate.server_context()) as server:
+        kubeconfig = write_kubeconfig(tmp_path / "config", server.url, namespace="ml-team")
+        result = run_cli("status", "wf", "--kubeconfig", kubeconfig, "--certificate-authority", certificate.cert)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        f"error: unable to connect to the server {server.url}: certificate verify failed: "
+        "IP address mismatch, certificate is not valid for '127.0.0.1'")
+
+
+def test_https_to_a_plain_http_port_says_so_at_once(tmp_path):
+    with FakeApiServer() as server:
+        url = server.url.replace("http://", "https://")
+        kubeconfig = write_kubeconfig(tmp_path / "config", url, namespace="ml-team")
+        result = run_cli("status", "wf", "--kubeconfig", kubeconfig, "-v=6")
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    # OpenSSL words it "wrong version number" (or "record layer failure" from 3.2): its reason, at once.
+    assert len(errors) == 1 and errors[0].startswith(f"error: unable to connect to the server {url}: ")
+    assert "NoneType" not in errors[0] and "SSL:" not in errors[0]
+    assert "is https:// right for that port" in result.stderr
+    assert len(_REQUEST_LINE.findall(result.stderr)) == 1

@@ -19,8 +19,8 @@ class SelfSigned:
         return context
 
 
-def self_signed(directory):
-    """A fresh EC key and a self-signed certificate valid for 127.0.0.1 (skips without openssl)."""
+def self_signed(directory, san="IP:127.0.0.1"):
+    """A fresh EC key and a self-signed certificate valid for `san` (skips without openssl)."""
     openssl = shutil.which("openssl")
     if openssl is None:
         pytest.skip("the openssl command is not installed")
@@ -28,6 +28,6 @@ def self_signed(directory):
     cert, key = directory / "server.crt", directory / "server.key"
     subprocess.run([openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
                     "-nodes", "-keyout", str(key), "-out", str(cert), "-days", "2", "-subj", "/CN=127.0.0.1",
-                    "-addext", "subjectAltName=IP:127.0.0.1"],
+                    "-addext", f"subjectAltName={san}"],
                    check=True, capture_output=True, timeout=60)
     return SelfSigned(cert, key)
