@@ -24,6 +24,10 @@ Examples:
   # More columns: Workload, ClusterQueue, flavors, queue positions, node
   kubectl kueue-argo status my-wf -o wide
 \b
+  # Only the steps that wait, or the inadmissible ones of one queue (the header still counts all)
+  kubectl kueue-argo status my-wf --waiting
+  kubectl kueue-argo status my-wf --state Inadmissible --queue gpu-queue
+\b
   # Keep it up to date until the workflow completes (watch API, no polling)
   kubectl kueue-argo status my-wf -w
 \b
