@@ -48,8 +48,9 @@ def test_wide_output_on_a_narrow_terminal_cuts_the_long_columns_first():
 
 
 def test_piped_output_is_never_shortened_whatever_columns_says():
-    for env in ({"COLUMNS": "80"}, {"COLUMNS": "40"}, {}):
-        result = run_subprocess("status", WF, "--from-file", EXAMPLE, env=env)
+    piped = run_subprocess("status", WF, "--from-file", EXAMPLE, env={"COLUMNS": "80"})  # a real pipe
+    captured = [run_cli("status", WF, "--from-file", EXAMPLE, env=env) for env in ({"COLUMNS": "40"}, {})]
+    for result in [piped] + captured:
         assert result.exit_code == 0
         assert any(line.endswith(FULL_MESSAGE) for line in result.stdout.splitlines())
         assert "…" not in result.stdout
