@@ -132,3 +132,18 @@ def test_nothing_matches():
     filtered = filter_report(scenario_report(), step_filter(states=["Evicted"]))
     assert "No step matches (state Evicted)." in render_status(filtered)
     assert render_status(filtered, no_headers=True).strip() == ""
+
+
+def test_a_report_without_its_nodes_keeps_the_matching_lines_as_they_are():
+    report = scenario_report()
+    report.nodes = {}
+    lines = filter_report(report, step_filter(states=["Pending"])).lines
+    assert [line.node.get("displayName") for line in lines] == ["hello2b"]
+    assert "".join(lines[0].glyphs) == "   └─"
+
+
+def test_a_dag_hides_its_boundary_and_keeps_the_matching_tasks_in_order():
+    report = scenario_report("dag-fanout-positions")
+    lines = filter_report(report, step_filter(states=["Admitted", "Finished"])).lines
+    assert [line.node.get("displayName") for line in lines] == ["prepare", "shard-0", "shard-1"]
+    assert ["".join(line.glyphs) for line in lines] == [" ", " ", " "]

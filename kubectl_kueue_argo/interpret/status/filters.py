@@ -93,7 +93,10 @@ def filter_report(report, selection):
     shown_ids = {step.node_id for step in shown}
     hidden = frozenset(node_id for node_id in report.nodes if node_id not in shown_ids)
     workflow_name = report.workflow.get("name") or ""
-    lines = argo.build_tree(workflow_name, report.nodes, hidden=hidden) if report.nodes else []
+    if report.nodes:
+        lines = argo.build_tree(workflow_name, report.nodes, hidden=hidden)
+    else:  # a report made without its nodes: the matching lines as they are
+        lines = [line for line in report.lines if line.node_id in shown_ids]
     findings = [finding for finding in report.findings if finding.node_id is None or finding.node_id in shown_ids]
     fields = {name: getattr(report, name) for name in StatusReport.__dataclass_fields__}
     fields.update(steps=shown, lines=lines, findings=findings)
