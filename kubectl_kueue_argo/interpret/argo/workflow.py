@@ -149,11 +149,10 @@ def build_tree(workflow_name, nodes, hidden=frozenset()):
     children = _attach_children(nodes)
     lines = []
     seen = set()
-    walk = _Walk(nodes, children, hidden, lines, seen)
     roots = [workflow_name, names.onexit_node_id(workflow_name)]
     for root in roots:
         if root in nodes:
-            walk.node(root, [" "], [" "])  # argo get indents every tree by one space
+            _walk(root, nodes, children, [" "], [" "], lines, seen, hidden)  # argo get indents every tree by one space
     for node_id in sorted((nid for nid in nodes if nid not in seen), key=lambda nid: _sort_key(nodes[nid])):
         node = nodes[node_id]
         if node.get("type") in STEP_TYPES:
@@ -201,43 +200,43 @@ def _visible_children(node_id, nodes, children):
     return result
 
 
-class _Walk:
-    def __init__(self, nodes, children, hidden, lines, seen):
-        self.nodes, self.children, self.hidden, self.lines, self.seen = nodes, children, hidden, lines, seen
-
-    def node(self, node_id, own_glyphs, child_prefix):
-        if node_id in self.seen:
-            return
-        self.seen.add(node_id)
-        kids = _visible_children(node_id, self.nodes, self.children)
-        if node_id in self.hidden:
-            # argo get: the first child takes the hidden node's place, the others its children's prefix.
-            for position, kid in enumerate(kids):
-                self.child(kid, own_glyphs if position == 0 else child_prefix, child_prefix)
-            return
-        self.lines.append(TreeLine(node_id, own_glyphs, self.nodes[node_id]))
+def _walk(node_id, nodes, children, own_glyphs, child_prefix, lines, seen, hidden=frozenset()):
+    if node_id in seen:
+        return
+    seen.add(node_id)
+    kids = _visible_children(node_id, nodes, children)
+    if node_id in hidden:  # argo get: the first child takes the hidden node's place, the others its prefix
         for position, kid in enumerate(kids):
-            last = position == len(kids) - 1
-            self.child(kid, child_prefix + ["└─" if last else "├─"], child_prefix + ["  " if last else "│ "])
+            _walk_child(kid, nodes, children, own_glyphs if position == 0 else child_prefix, child_prefix, lines,
+                        seen, hidden)
+        return
+    lines.append(TreeLine(node_id, own_glyphs, nodes[node_id]))
+    for position, kid in enumerate(kids):
+        last = position == len(kids) - 1
+        branch = ["└─" if last else "├─"]
+        continuation = child_prefix + ["  " if last else "│ "]
+        _walk_child(kid, nodes, children, child_prefix + branch, continuation, lines, seen, hidden)
 
-    def child(self, kid, glyphs, continuation):
-        if self.nodes[kid].get("type") == "StepGroup":
-            self.seen.add(kid)
-            self.group(kid, glyphs, continuation)
+
+def _walk_child(kid, nodes, children, glyphs, continuation, lines, seen, hidden):
+    if nodes[kid].get("type") == "StepGroup":
+        seen.add(kid)
+        _walk_group(kid, nodes, children, glyphs, continuation, lines, seen, hidden)
+    else:
+        _walk(kid, nodes, children, glyphs, continuation, lines, seen, hidden)
+
+
+def _walk_group(group_id, nodes, children, group_glyphs, continuation, lines, seen, hidden=frozenset()):
+    members = _visible_children(group_id, nodes, children)
+    for position, member in enumerate(members):
+        last = position == len(members) - 1
+        if len(members) == 1:
+            glyphs = group_glyphs + ["──"]
+        elif position == 0:
+            glyphs = group_glyphs + ["┬─"]
         else:
-            self.node(kid, glyphs, continuation)
-
-    def group(self, group_id, group_glyphs, continuation):
-        members = _visible_children(group_id, self.nodes, self.children)
-        for position, member in enumerate(members):
-            last = position == len(members) - 1
-            if len(members) == 1:
-                glyphs = group_glyphs + ["──"]
-            elif position == 0:
-                glyphs = group_glyphs + ["┬─"]
-            else:
-                glyphs = continuation + ["└─" if last else "├─"]
-            self.node(member, glyphs, continuation + ["  " if last else "│ "])
+            glyphs = continuation + ["└─" if last else "├─"]
+        _walk(member, nodes, children, glyphs, continuation + ["  " if last else "│ "], lines, seen, hidden)
 
 
 # ---------------------------------------------------------------------------
