@@ -130,7 +130,8 @@ def test_kubeconfig_env_with_only_missing_files_names_them(tmp_path):
     first, second = tmp_path / "a", tmp_path / "b"
     result = run_cli("status", "wf", env={"KUBECONFIG": f"{first}:{second}"})
     assert result.exit_code == 1
-    assert result.stderr.splitlines()[0] == f"error: none of the kubeconfig files in KUBECONFIG exists: {first}, {second}"
+    assert result.stderr.splitlines()[0] == (
+        f"error: none of the kubeconfig files in KUBECONFIG exists: {first}, {second}")
 
 
 # -- TLS, for real: a self-signed certificate made at test time -------------------------------------

@@ -154,7 +154,8 @@ def test_a_cycle_with_a_condition_says_so(tmp_path):
 
 def test_plain_recursion_by_name_is_no_cycle_finding(tmp_path):
     # Argo's coinflip-recursive pattern: a template that calls itself by name under a condition.
-    recursive = builders.steps_template("flip", [[builders.step_ref("again", "flip", when="{{steps.x.outputs.result}} == tails")]])
+    again = builders.step_ref("again", "flip", when="{{steps.x.outputs.result}} == tails")
+    recursive = builders.steps_template("flip", [[again]])
     holder = builders.workflow_template("coinflip", NAMESPACE, [recursive])
     result = run_cli("explain", "-f", write(tmp_path / "lib.yaml", holder), "--offline", "-o", "json")
     assert "TemplateRefCycle" not in codes(result.json)
