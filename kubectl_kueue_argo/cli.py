@@ -7,7 +7,7 @@ import click
 from kubectl_kueue_argo import __version__
 from kubectl_kueue_argo.commands.completion import complete_command, completion_command
 from kubectl_kueue_argo.commands.explain import explain_command
-from kubectl_kueue_argo.commands.options import common_options
+from kubectl_kueue_argo.commands.options import common_options, kubectl_verbosity_args
 from kubectl_kueue_argo.commands.status import status_command
 from kubectl_kueue_argo.commands.version import version_command
 from kubectl_kueue_argo.errors import EXIT_ERROR, EXIT_USAGE, PluginError, UsageError
@@ -32,7 +32,7 @@ for command in (status_command, explain_command, version_command, completion_com
 
 def main(argv=None):
     """Entry point: run the CLI and turn every failure into `error: ...` and an exit code."""
-    args = sys.argv[1:] if argv is None else argv
+    args = kubectl_verbosity_args(sys.argv[1:] if argv is None else argv)
     try:
         code = cli.main(args=args, prog_name=PROG_NAME, standalone_mode=False)
         if isinstance(code, int) and code:  # ctx.exit(n) returns n when not in standalone mode
@@ -67,6 +67,12 @@ def main(argv=None):
     _flush_stdout()
 
 
+def complete_main():
+    """`kubectl_complete-kueue_argo ARGS... WORD`: kubectl (>= 1.26) runs it for `kubectl kueue-argo <TAB>`.
+    pip installs it next to `kubectl-kueue_argo`; the release archive ships a shell wrapper instead."""
+    main(["__complete", *sys.argv[1:]])
+
+
 _MAX_ERROR_CHARS = 2000
 
 
@@ -95,4 +101,4 @@ def _silence_stdout():
         pass
 
 
-__all__ = ["cli", "main", "UsageError"]
+__all__ = ["cli", "main", "complete_main", "UsageError"]

@@ -387,8 +387,9 @@ Examples:
   # fish
   kubectl-kueue_argo completion fish > ~/.config/fish/completions/kubectl-kueue_argo.fish
 \b
-  # `kubectl kueue-argo <TAB>` (kubectl >= 1.26): put the wrapper from the release archive on PATH
-  ln -s ~/.krew/store/kueue-argo/*/kubectl_complete-kueue_argo ~/.krew/bin/
+  # `kubectl kueue-argo <TAB>` (kubectl >= 1.26) with krew: copy the wrapper onto PATH once
+  # (pip install already puts kubectl_complete-kueue_argo next to kubectl-kueue_argo)
+  cp ~/.krew/store/kueue-argo/v*/kubectl_complete-kueue_argo ~/.krew/bin/
 """
 
 

@@ -1,6 +1,7 @@
 """Options shared by every command, with kubectl's names and meanings."""
 import os
 import re
+import shutil
 import sys
 from dataclasses import dataclass, field
 from typing import Optional, Tuple
@@ -66,7 +67,10 @@ def common_options(function):
                      help="Group to impersonate for the operation."),
         click.option("--request-timeout", metavar="DURATION",
                      help="How long to wait for each request, retries included (e.g. 10s, 1m). Default 30s."),
-        click.option("-v", "--verbose", count=True, help="Log each API request (method, path, status, time) to stderr."),
+        click.option("-v", "--v", "verbose", type=int, metavar="LEVEL",
+                     help="Log level, as kubectl's: 6 logs each API request (method, URL, status, time) to stderr, "
+                          "7 adds its headers, 8 the response bodies (truncated). -v alone means 6. "
+                          "Credentials are never printed."),
         click.option("--from-file", "from_files", metavar="PATH", multiple=True,
                      help="Read objects from YAML/JSON files or directories instead of a cluster (repeatable)."),
     ]
@@ -78,8 +82,52 @@ def common_options(function):
     return function
 
 
+_VERBOSITY_FLAG = re.compile(r"--?v(?:=(.*))?")
+_VERBOSITY_ATTACHED = re.compile(r"-v(\d+)")
+VERBOSITY_ALONE = 6  # `-v` with no level: log each request, the level users reach for
+
+
+def kubectl_verbosity_args(args):
+    """Accept kubectl's spellings of the log level: -v=6, -v 6, --v=6, --v 6, -v6, and -v alone.
+
+    click alone would read `-v=6` as the flags -v, -=, -6 and take the 6 of `-v 6` as an argument."""
+    result, index = [], 0
+    while index < len(args):
+        token = args[index]
+        index += 1
+        if token == "--":
+            result.extend(args[index - 1:])
+            break
+        attached = _VERBOSITY_ATTACHED.fullmatch(token)
+        flag = _VERBOSITY_FLAG.fullmatch(token)
+        if attached:
+            token = f"--v={attached.group(1)}"
+        elif flag:
+            level = flag.group(1)
+            if level is None and index < len(args) and args[index].isdigit():
+                level, index = args[index], index + 1
+            token = f"--v={VERBOSITY_ALONE if level is None else level}"
+        result.append(token)
+    return result
+
+
 def current_options(ctx):
     return ctx.find_root().meta.setdefault(_KEY, CommonOptions())
+
+
+def clock_pinned(environ=None):
+    environ = os.environ if environ is None else environ
+    return bool(environ.get("KUEUE_ARGO_NOW"))
+
+
+def terminal_width(stream=None):
+    """The terminal's width (COLUMNS wins, as for every tool) when `stream` is a terminal; None when
+    piped, so that piped output is never shortened."""
+    stream = stream or sys.stdout
+    isatty = getattr(stream, "isatty", None)
+    if not (isatty and isatty()):
+        return None
+    return shutil.get_terminal_size((80, 24)).columns
 
 
 def now_for(environ=None):

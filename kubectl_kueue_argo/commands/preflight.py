@@ -2,7 +2,7 @@
 analyse, print. Offline, the kubernetes package is never imported."""
 import click
 
-from kubectl_kueue_argo.errors import ConfigError, UsageError
+from kubectl_kueue_argo.errors import ApiError, ConfigError, UnreachableError, UsageError
 from kubectl_kueue_argo.interpret.argo.spec import referenced_templates
 from kubectl_kueue_argo.interpret.kueue.config import namespace_management, parse_manager_config
 from kubectl_kueue_argo.interpret.preflight.analysis import ClusterFacts, PreflightOptions, analyze
@@ -56,7 +56,9 @@ def _cluster_facts(session, manifests, offline, notes):
         return None
     try:
         session.resolved()
-    except ConfigError as err:
+        session.live().discovery()   # the first request: is the cluster there at all?
+    except (ConfigError, UnreachableError, ApiError) as err:
+        # No usable kubeconfig, or its cluster cannot be reached: the same offline analysis.
         notes.append(Finding("NoCluster", "info", f"No cluster was checked ({err.message}); use --from-file "
                                                    "with a snapshot to check queues and quotas offline."))
         return None
@@ -85,10 +87,12 @@ def _facts_from_cluster(session, manifests):
     snapshot = Snapshot(namespace=namespace)
     names, cluster_names = referenced_templates(manifests)
     templates = []
-    if cluster.discovery().argo_installed and (names or cluster_names):
+    asked = cluster.discovery().argo_installed and bool(names or cluster_names)
+    if asked:
         templates = cluster.workflow_templates(namespace, names, cluster_names)
     if not cluster.discovery().kueue_version:
-        return ClusterFacts(namespace=namespace, local_queues={}, cluster_queues={}, workflow_templates=templates)
+        return ClusterFacts(namespace=namespace, local_queues={}, cluster_queues={}, workflow_templates=templates,
+                            templates_from_cluster=asked)
     local_queues = cluster.read_optional(snapshot, "LocalQueuesUnreadable", "LocalQueues",
                                      lambda: cluster.list_items(cluster.kueue_path("localqueues", namespace)))
     cluster_queues = cluster.read_optional(snapshot, "ClusterQueuesUnreadable", "ClusterQueues",
@@ -101,7 +105,7 @@ def _facts_from_cluster(session, manifests):
         cluster_queues=None if cluster_queues is None else {
             (cq.get("metadata") or {}).get("name"): cq for cq in cluster_queues},
         namespace_managed=_namespace_managed(snapshot.manager_config, namespace, snapshot.namespace_labels),
-        workflow_templates=templates)
+        workflow_templates=templates, templates_from_cluster=asked)
 
 
 def _namespace_managed(configmap, namespace, labels):

@@ -1,5 +1,4 @@
 """Opens the source a command reads from: files (--from-file) or the cluster in the kubeconfig."""
-import os
 import sys
 
 from kubectl_kueue_argo.sources.files import FileCluster
@@ -20,7 +19,6 @@ class Session:
 
     def connection(self):
         return self.options
-
 
     def resolved(self):
         if self._resolved is None:
@@ -54,9 +52,9 @@ class Session:
 
     def now(self):
         """Now; offline, the moment of the snapshot. KUEUE_ARGO_NOW pins it."""
-        from kubectl_kueue_argo.commands.options import now_for
+        from kubectl_kueue_argo.commands.options import clock_pinned, now_for
         pinned = now_for()
-        if self.offline and not _clock_pinned():
+        if self.offline and not clock_pinned():
             return self.files().snapshot_time() or pinned
         return pinned
 
@@ -65,7 +63,3 @@ class Session:
             return self.files().snapshot_for_workflow(workflow_name, self.namespace())
         return self.live().snapshot_for_workflow(self.namespace(), workflow_name,
                                                  with_cluster_config=with_cluster_config)
-
-
-def _clock_pinned():
-    return bool(os.environ.get("KUEUE_ARGO_NOW"))

@@ -7,13 +7,14 @@ import click
 
 from kubectl_kueue_argo.errors import ApiError, ConfigError, UnreachableError
 from kubectl_kueue_argo.interpret.kueue.config import kueue_version_hint, parse_manager_config
-from kubectl_kueue_argo.interpret.diagnose.setup_check import check_setup
+from kubectl_kueue_argo.interpret.diagnose.setup_check import ConfigUnread, check_setup
 from kubectl_kueue_argo.model import Finding, Snapshot
 from kubectl_kueue_argo.render.setup import render_setup_text, setup_document
 from kubectl_kueue_argo.render.structured import dump
 
 KUEUE_GROUP = "kueue.x-k8s.io"
 DEFAULT_NAMESPACE = "default"
+CONFIG_NOTE = "KueueConfigUnreadable"   # the note LiveCluster.add_manager_config leaves when it cannot read
 
 
 def run_setup(session, *, output, color):
@@ -37,16 +38,14 @@ def _check_files(session, notes):
     local_queues = files.objects("LocalQueue")
     namespace = session.namespace() or _only_namespace(local_queues) or DEFAULT_NAMESPACE
     config = _parse_config(files.manager_config() or next(iter(files.objects("Configuration")), None), notes)
-    if config is None and not notes:
-        notes.append(Finding("KueueConfigMissing", "info", "The files hold no Kueue manager configuration "
-                                                           "(ConfigMap kueue-manager-config)."))
+    unread = ConfigUnread("not-in-files") if config is None and not notes else None
     namespace_object = next((ns for ns in files.objects("Namespace")
                              if (ns.get("metadata") or {}).get("name") == namespace), None)
     labels = ((namespace_object.get("metadata") or {}).get("labels") or {}) if namespace_object else None
     in_namespace = [lq for lq in local_queues if (lq.get("metadata") or {}).get("namespace") == namespace]
     return check_setup(config, kueue_version_hint=_files_version_hint(files), namespace=namespace,
                        namespace_labels=labels, local_queues=in_namespace if files.kueue_version else None,
-                       served_groups=None)
+                       served_groups=None, config_unread=unread)
 
 
 def _files_version_hint(files):
@@ -80,16 +79,32 @@ def _check_cluster(session, notes):
         notes.extend(snapshot.notes)
         return None
     groups = dict(discovery.groups)
-    config, local_queues, hint = None, None, kueue_version_hint(groups)
+    config, local_queues, hint, unread = None, None, kueue_version_hint(groups), None
     if discovery.kueue_version:
         hint = kueue_version_hint(groups, _workload_short_names(cluster, discovery.kueue_version))
         local_queues = cluster.read_optional(snapshot, "LocalQueuesUnreadable", f"the LocalQueues of {namespace}",
                                              lambda: cluster.list_items(cluster.kueue_path("localqueues", namespace)))
         cluster.add_manager_config(snapshot)
+        unread = _why_unread(snapshot)
         config = _parse_config(snapshot.manager_config, snapshot.notes)
     notes.extend(snapshot.notes)
     return check_setup(config, kueue_version_hint=None if hint == "not installed" else hint, namespace=namespace,
-                       namespace_labels=snapshot.namespace_labels, local_queues=local_queues, served_groups=groups)
+                       namespace_labels=snapshot.namespace_labels, local_queues=local_queues, served_groups=groups,
+                       config_unread=unread)
+
+
+def _why_unread(snapshot):
+    """The ManagerConfig check says why the configuration is missing; its note would say it again."""
+    for note in list(snapshot.notes):
+        if note.code == CONFIG_NOTE:
+            snapshot.notes.remove(note)
+            return ConfigUnread(_unread_reason(note.evidence), note.message)
+    return None
+
+
+def _unread_reason(evidence):
+    status = next((item for item in evidence if item.startswith("HTTP ")), "")
+    return {"HTTP 403": "forbidden", "HTTP 404": "not-found"}.get(status, "error")
 
 
 def _cluster_requested(options):

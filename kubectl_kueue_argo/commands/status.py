@@ -1,13 +1,16 @@
 """`status [WF]`: one row per step with its Kueue state, or one row per workflow."""
-import sys
 import shutil
+import sys
 
 import click
 
-from kubectl_kueue_argo.commands.options import common_options, current_options, output_option, use_utf8
+from kubectl_kueue_argo.commands.options import (clock_pinned, common_options, current_options, output_option,
+                                                 terminal_width, use_utf8)
 from kubectl_kueue_argo.commands.session import Session
+from kubectl_kueue_argo.commands.step_filters import filter_options, parse_step_filter
 from kubectl_kueue_argo.errors import UsageError
 from kubectl_kueue_argo.interpret.status.correlate import build_status_report
+from kubectl_kueue_argo.interpret.status.filters import filter_report
 from kubectl_kueue_argo.render.status import render_status
 from kubectl_kueue_argo.render.structured import dump, status_document
 from kubectl_kueue_argo.render.text import color_allowed
@@ -20,6 +23,10 @@ Examples:
 \b
   # More columns: Workload, ClusterQueue, flavors, queue positions, node
   kubectl kueue-argo status my-wf -o wide
+\b
+  # Only the steps that wait, or the inadmissible ones of one queue (the header still counts all)
+  kubectl kueue-argo status my-wf --waiting
+  kubectl kueue-argo status my-wf --state Inadmissible --queue gpu-queue
 \b
   # Keep it up to date until the workflow completes (watch API, no polling)
   kubectl kueue-argo status my-wf -w
@@ -47,9 +54,11 @@ Examples:
 @click.option("--timeline", is_flag=True, help="Show where the time went: queued versus running, per step.")
 @click.option("--no-headers", is_flag=True, help="Print the table without the header block and column names.")
 @click.option("--no-utf8", is_flag=True, help="Draw with ASCII characters only.")
+@filter_options
 @common_options
 @click.pass_context
-def status_command(ctx, workflow, output, all_namespaces, selector, watch, timeline, no_headers, no_utf8):
+def status_command(ctx, workflow, output, all_namespaces, selector, watch, timeline, no_headers, no_utf8,
+                   state, cause, queue, waiting):
     """Show, for each step of WORKFLOW, whether Kueue queues its pod, in which queue, at which
     position, for how long, and why it waits. Without WORKFLOW, list the workflows of the
     namespace with their steps counted by Kueue state, the longest current wait first.
@@ -59,11 +68,16 @@ def status_command(ctx, workflow, output, all_namespaces, selector, watch, timel
     session = Session(current_options(ctx))
     stdout = sys.stdout
     view = _View(output, no_headers, color_allowed(stdout), not no_utf8 and use_utf8(stdout))
+    view.width = terminal_width(stdout)
+    view.clock_pinned = session.offline and clock_pinned()
+    view.step_filter = parse_step_filter(state, cause, queue, waiting)
     if watch and session.offline:
         raise UsageError("--watch needs a cluster; it cannot be combined with --from-file")
     if workflow is None:
         if timeline:
             raise UsageError("--timeline needs a WORKFLOW")
+        if view.step_filter.active:
+            raise UsageError("--state, --cause, --queue and --waiting filter the steps of a WORKFLOW")
         return _overview(session, view, all_namespaces, selector, watch, tty=stdout.isatty())
     if all_namespaces or selector:
         raise UsageError("-A and -l list workflows; they cannot be combined with a WORKFLOW name")
@@ -78,28 +92,34 @@ def status_command(ctx, workflow, output, all_namespaces, selector, watch, timel
 class _View:
     def __init__(self, output, no_headers, color, utf8):
         self.output, self.no_headers, self.color, self.utf8 = output, no_headers, color, utf8
+        self.width = None            # a terminal's width: fit the table to it; None when piped
+        self.clock_pinned = False
+        self.step_filter = None
 
     @property
     def structured(self):
         return self.output in ("json", "yaml")
 
     def report(self, report):
+        report = filter_report(report, self.step_filter)
         if self.structured:
             return dump(status_document(report), self.output)
         return render_status(report, wide=self.output == "wide", no_headers=self.no_headers,
-                             color=self.color, utf8=self.utf8)
+                             color=self.color, utf8=self.utf8, width=self.width, clock_pinned=self.clock_pinned)
 
     def timeline(self, report):
         from kubectl_kueue_argo.interpret.status.timeline import build_timeline, timeline_document
         from kubectl_kueue_argo.render.timeline import render_timeline
 
+        report = filter_report(report, self.step_filter)
         timeline = build_timeline(report)
         if self.structured:
             document = status_document(report)
             document["timeline"] = timeline_document(timeline)
             return dump(document, self.output)
-        width = shutil.get_terminal_size((110, 24)).columns
-        return render_timeline(timeline, width=width, utf8=self.utf8, color=self.color)
+        width = self.width or shutil.get_terminal_size((110, 24)).columns
+        return render_timeline(timeline, width=width, utf8=self.utf8, color=self.color, no_headers=self.no_headers,
+                               wide=self.output == "wide")
 
 
 def _overview(session, view, all_namespaces, selector, watch, *, tty):

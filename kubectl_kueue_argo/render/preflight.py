@@ -10,8 +10,11 @@ _SEVERITY_COLOR = {"error": "red", "warning": "yellow", "info": "cyan"}
 
 
 def render_preflight_text(report, *, color=False):
-    if not report.templates:
+    if not report.documents:
         body = "No Argo Workflow, CronWorkflow or (Cluster)WorkflowTemplate documents found.\n"
+    elif not report.templates:
+        # Documents whose templates all live elsewhere (an unresolved workflowTemplateRef): say so.
+        body = f"No template to check in {', '.join(_cell(label) for label in report.documents)}: see the findings.\n"
     else:
         rows = [[_cell(t.workflow), _cell(t.name), t.type, t.pod, _cell(t.queue_name or "-"),
                  _managed(t), _requests_cell(t.requests)] for t in report.templates]

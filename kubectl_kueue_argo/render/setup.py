@@ -139,6 +139,8 @@ def _checks_text(report, source, color):
         body[0] = body[0].replace(label, paint(label, tint, color), 1)
         lines += body
         indent = " " * len(prefix)
+        if check.status == "unknown" and check.severity == "info":
+            continue  # quiet: nothing to fix here (the remedy and evidence are in -o json)
         if check.remedy and check.status != "ok":
             lines += wrap(_safe(check.remedy), indent, label="Fix: ", label_color="green", color=color)
         if check.evidence and check.status != "ok":

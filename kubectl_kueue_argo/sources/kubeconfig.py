@@ -116,33 +116,70 @@ def _absolutize(section, entry, base):
 
 
 def resolve(options, environ=None):
-    """The merged kubeconfig, the context to use and the default namespace."""
+    """The merged kubeconfig, the context to use and the default namespace.
+
+    Unknown --context/--cluster/--user names are errors worded as kubectl's (client-go
+    tools/clientcmd: errContextNotFound, validateClusterInfo, DirectClientConfig.getAuthInfo)."""
     environ = os.environ if environ is None else environ
-    merged = merge_kubeconfigs(kubeconfig_paths(options.kubeconfig, environ), must_exist=bool(options.kubeconfig))
+    paths = kubeconfig_paths(options.kubeconfig, environ)
+    merged = merge_kubeconfigs(paths, must_exist=bool(options.kubeconfig))
     if merged is None:
         if environ.get("KUBERNETES_SERVICE_HOST") and os.path.exists(_IN_CLUSTER_TOKEN):
             return ResolvedConfig({}, None, options.namespace or _in_cluster_namespace(), in_cluster=True)
         if options.server:
             merged = {"clusters": [], "users": [], "contexts": [], "current-context": None}
         else:
-            raise ConfigError("no kubeconfig found: set KUBECONFIG, pass --kubeconfig, or create ~/.kube/config",
-                              hint="Use --from-file to read a snapshot without a cluster.")
+            raise _no_kubeconfig(paths, environ)
     context_name = options.context or merged.get("current-context")
-    context = _named(merged["contexts"], context_name, "context") if context_name else {}
-    if options.context and not context:
-        raise ConfigError(f'context "{options.context}" does not exist')
+    context = _find(merged["contexts"], context_name, "context") if context_name else {}
+    if context is None:
+        raise ConfigError(f"context was not found for specified context: {context_name}",
+                          hint=_CONTEXTS_HINT)
     if not context_name and not options.server:
         raise ConfigError("current-context is not set in the kubeconfig; pass --context")
+    _check_names(merged, context, options)
     merged, context_name = _apply_overrides(merged, context_name, context, options)
-    namespace = options.namespace or (context.get("namespace") if context else None) or "default"
+    namespace = options.namespace or context.get("namespace") or "default"
     return ResolvedConfig(merged, context_name, namespace)
 
 
-def _named(entries, name, kind):
+_CONTEXTS_HINT = "`kubectl config get-contexts` lists the contexts of your kubeconfig."
+
+
+def _no_kubeconfig(paths, environ):
+    if environ.get("KUBECONFIG"):
+        if len(paths) == 1:
+            message = f"the kubeconfig file {paths[0]} (from KUBECONFIG) does not exist"
+        else:
+            message = f"none of the kubeconfig files in KUBECONFIG exists: {', '.join(paths)}"
+        return ConfigError(message, hint="Fix KUBECONFIG, or use --from-file to read a snapshot without a cluster.")
+    return ConfigError(f"no kubeconfig found: {paths[0]} does not exist; set KUBECONFIG or pass --kubeconfig",
+                       hint="Use --from-file to read a snapshot without a cluster.")
+
+
+def _check_names(merged, context, options):
+    user_name = options.user
+    if user_name and _find(merged["users"], user_name, "user") is None:
+        raise ConfigError(f'auth info "{user_name}" does not exist')
+    if options.server:
+        return
+    cluster_name = options.cluster or context.get("cluster")
+    cluster = _find(merged["clusters"], cluster_name, "cluster") if cluster_name else None
+    if cluster_name and not (cluster or {}).get("server"):
+        raise ConfigError(f'no server found for cluster "{cluster_name}"')
+
+
+def _find(entries, name, kind):
+    """The body of the named entry ({} if it has none), or None if there is no such entry."""
     for entry in entries:
         if entry.get("name") == name:
-            return entry.get(kind) or {}
-    return {}
+            body = entry.get(kind)
+            return body if isinstance(body, dict) else {}
+    return None
+
+
+def _named(entries, name, kind):
+    return _find(entries, name, kind) or {}
 
 
 def _apply_overrides(merged, context_name, context, options):
@@ -152,8 +189,6 @@ def _apply_overrides(merged, context_name, context, options):
         return merged, context_name
     cluster = dict(_named(merged["clusters"], options.cluster or context.get("cluster"), "cluster"))
     user = dict(_named(merged["users"], options.user or context.get("user"), "user"))
-    if options.cluster and not cluster:
-        raise ConfigError(f'cluster "{options.cluster}" does not exist')
     if options.server:
         cluster["server"] = options.server
     if options.certificate_authority:
@@ -218,6 +253,15 @@ def _in_cluster_namespace():
         return "default"
 
 
+def _silence_insecure_warning():
+    """The user asked for --insecure-skip-tls-verify: kubectl says nothing more, neither do we."""
+    import warnings
+
+    from urllib3.exceptions import InsecureRequestWarning
+
+    warnings.simplefilter("ignore", InsecureRequestWarning)
+
+
 def new_api_client(resolved, options):
     """A kubernetes ApiClient for the resolved config; imported lazily, it is slow to import."""
     from kubernetes import client as k8s_client
@@ -246,6 +290,8 @@ def new_api_client(resolved, options):
         raise ConfigError(f"cannot load context {resolved.context!r} from the kubeconfig: "
                           f"{type(err).__name__}: {_first_line_of(err)}") from None
     configuration.retries = False  # our transport retries, with its own budget
+    if not configuration.verify_ssl:
+        _silence_insecure_warning()
     api_client = k8s_client.ApiClient(configuration=configuration)
     api_client.user_agent = "kubectl-kueue_argo"
     if options.impersonate:

@@ -236,7 +236,9 @@ class LiveCluster:
         try:
             return read()
         except (ApiError, UnreachableError) as err:
-            snapshot.notes.append(Finding(code, "info", f"Could not read {what}: {err.message}"))
+            status = getattr(err, "status", None)
+            snapshot.notes.append(Finding(code, "info", f"Could not read {what}: {err.message}",
+                                          evidence=[f"HTTP {status}"] if status else []))
             return None
 
 

@@ -5,18 +5,24 @@ PluginErrors with the API server's own message, and -v request logging (never cr
 """
 import json
 import random
+import re
 import sys
 import time
 from urllib.parse import urlencode
 
 from kubectl_kueue_argo.errors import (ApiError, ForbiddenError, NotFoundError, UnauthorizedError,
                                        UnreachableError)
+from kubectl_kueue_argo.render.text import escape_terminal
 
 RETRYABLE_STATUS = (429, 500, 502, 503, 504)
 DEFAULT_TIMEOUT = 30.0
 _BACKOFF_START = 0.2
 _BACKOFF_MAX = 4.0
 _MAX_ATTEMPTS = 6
+# klog verbosity levels (kubectl -v=N): what each level adds to stderr.
+LOG_REQUESTS = 6
+LOG_HEADERS = 7
+LOG_BODIES = 8
 _REFUSED_ATTEMPTS = 2
 
 
@@ -56,16 +62,18 @@ class Transport:
     def _get_once(self, path, query, deadline):
         remaining = max(0.1, deadline - self.clock())
         started = self.clock()
-        status = None
+        status = body = None
         try:
             response = self._call(path, query, remaining)
             status = response.status
             body = response.data
         except Exception as err:  # the client raises ApiException or urllib3 errors
             status = getattr(err, "status", None)
+            body = getattr(err, "body", None)
             raise self._translate(err, path) from None
         finally:
             self._log_request(path, query, status, started)
+            self._log_body(body)
         try:
             return json.loads(body)
         except ValueError:
@@ -95,27 +103,59 @@ class Transport:
             self._log_request(path, query, status, started)
 
     def _translate(self, err, path):
+        err = _client_failure(err)
         status = getattr(err, "status", None)
         if status:
             error = api_error(status, getattr(err, "body", None), path)
             if status in RETRYABLE_STATUS:
                 return _Retryable(error, _retry_after(getattr(err, "headers", None)))
             return error
+        tls_reason = _tls_failure(err)
+        if tls_reason:  # retrying cannot make a certificate valid: say why at once
+            hint = _TLS_HINT if "certificate" in tls_reason else _TLS_PROTOCOL_HINT
+            return UnreachableError(f"unable to connect to the server {self.server}: {tls_reason}", hint=hint)
         message = _connection_message(err, self.server, path)
         # Nobody listens: try once more (an API server restarting), then say so at once.
         attempts = _REFUSED_ATTEMPTS if "refused" in message else _MAX_ATTEMPTS
         return _Retryable(UnreachableError(message), max_attempts=attempts)
 
     def _log_request(self, path, query, status, started):
-        if self.verbose:
-            elapsed_ms = (self.clock() - started) * 1000
-            sent = _sent(query)
-            url = path + ("?" + urlencode(sent, safe=",=()!") if sent else "")
-            self.log(f"I GET {self.server}{url} {status or 'ERR'} in {elapsed_ms:.0f} milliseconds")
+        """klog's levels as kubectl uses them: 6 the request line, 7 its headers (credentials masked)."""
+        if self.verbose < LOG_REQUESTS:
+            return
+        elapsed_ms = (self.clock() - started) * 1000
+        sent = _sent(query)
+        url = path + ("?" + urlencode(sent, safe=",=()!") if sent else "")
+        self.log(f"I GET {self.server}{url} {status or 'ERR'} in {elapsed_ms:.0f} milliseconds")
+        if self.verbose >= LOG_HEADERS:
+            self.log("I Request Headers:")
+            for name, value in _request_headers(self.api_client):
+                self.log(f"I     {name}: {value}")
+
+    def _log_body(self, body):
+        """Level 8: the response body, truncated to 1024 characters (10240 at 9, whole at 10) as client-go does."""
+        if self.verbose < LOG_BODIES or body is None:
+            return
+        text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
+        limit = None if self.verbose >= 10 else 10240 if self.verbose >= 9 else 1024
+        if limit is not None and len(text) > limit:
+            text = f"{text[:limit]} [truncated {len(text) - limit} chars]"
+        self.log(f"I Response Body: {escape_terminal(text)}")
 
     def _note(self, line):
-        if self.verbose:
+        if self.verbose >= LOG_REQUESTS:
             self.log(f"I {line}")
+
+
+def _request_headers(api_client):
+    """The headers every request carries, with the Authorization value masked as kubectl masks it."""
+    headers = [("Accept", "application/json"), ("User-Agent", api_client.user_agent)]
+    headers += sorted((name, value) for name, value in api_client.default_headers.items()
+                      if name.lower() not in ("authorization", "user-agent"))
+    api_key = api_client.configuration.api_key or {}
+    if api_key.get("authorization") or api_key.get("BearerToken"):
+        headers.append(("Authorization", "Bearer <masked>"))
+    return headers
 
 
 def _sent(query):
@@ -170,6 +210,38 @@ def _status_message(body):
         return None, None
     message = document.get("message")
     return (message if isinstance(message, str) else None), document.get("reason")
+
+
+_TLS_HINT = ("Pass the cluster's CA with --certificate-authority (or certificate-authority-data in the "
+             "kubeconfig), or --insecure-skip-tls-verify to skip the check (insecure).")
+_SSL_REASONS = (re.compile(r"(certificate verify failed: .*?)\.?\s*\(_ssl\.c"),
+                re.compile(r"(certificate verify failed: [^(\n']*)"),
+                re.compile(r"\[SSL: [A-Z0-9_]+\] (.*?)\s*\(_ssl\.c"),
+                re.compile(r"\[SSL: [A-Z0-9_]+\] ([^(\n']*)"))
+_TLS_PROTOCOL_HINT = "Check the server URL: is https:// right for that port, and is it the API server?"
+
+
+def _client_failure(err):
+    """The client's own error: for a TLS failure the kubernetes client raises ApiException(status=0)
+    and then trips over its empty body (`None.decode`), so the ApiException is the AttributeError's context."""
+    seen = err
+    while seen is not None:
+        if type(seen).__name__ == "ApiException" or getattr(seen, "status", None):
+            return seen
+        seen = seen.__context__
+    return err
+
+
+def _tls_failure(err):
+    """The reason of a failed TLS handshake (e.g. "certificate verify failed: self-signed certificate"), else None."""
+    text = f"{getattr(err, 'reason', '') or ''} {err}"
+    if "SSLError" not in text and "CERTIFICATE_VERIFY_FAILED" not in text and "[SSL" not in text:
+        return None
+    for pattern in _SSL_REASONS:
+        match = pattern.search(text)
+        if match:
+            return match.group(1).strip()
+    return "TLS handshake failed"
 
 
 def _connection_message(err, server, path):

@@ -86,9 +86,10 @@ def test_offline_without_manager_config_reports_unknown(tmp_path):
     result = run_cli("explain", "setup", "--from-file", files, "-o", "json")
     assert result.exit_code == 0, result.stderr
     checks = by_code(result.json)
-    assert checks["PodIntegration"]["status"] == "unknown"
+    assert (checks["ManagerConfig"]["status"], checks["ManagerConfig"]["severity"]) == ("unknown", "warning")
+    assert "PodIntegration" not in checks
     assert checks["DefaultLocalQueue"]["status"] == "problem"
-    assert [note["code"] for note in result.json["notes"]] == ["KueueConfigMissing"]
+    assert result.json["notes"] == []
 
 
 # ---- no cluster ----------------------------------------------------------------------------------
@@ -167,11 +168,39 @@ def test_live_unreadable_manager_config_is_unknown_not_an_error(cluster):
     result = run_cli("explain", "setup", "--kubeconfig", kubeconfig, "-o", "json")
     assert result.exit_code == 0, result.stderr
     checks = by_code(result.json)
-    assert checks["PodIntegration"]["status"] == "unknown"
-    assert checks["NamespaceManaged"]["status"] == "unknown"
+    assert (checks["ManagerConfig"]["status"], checks["ManagerConfig"]["severity"]) == ("unknown", "info")
+    assert "PodIntegration" not in checks and "NamespaceManaged" not in checks
     assert (checks["DefaultLocalQueue"]["status"], checks["DefaultLocalQueue"]["severity"]) == ("problem", "warning")
-    assert "KueueConfigUnreadable" in [note["code"] for note in result.json["notes"]]
+    assert "KueueConfigUnreadable" not in [note["code"] for note in result.json["notes"]]
     only_gets(server)
+
+
+def test_live_a_batch_users_unreadable_config_is_one_quiet_line(cluster):
+    server, kubeconfig = cluster(manager_configmap(), namespace(), local_queue("team"),
+                                 forbid=[("get", "configmaps", "kueue-system")])
+    result = run_cli("explain", "setup", "--kubeconfig", kubeconfig)
+    assert result.exit_code == 0, result.stderr
+    checks_block = result.stdout.split("\n\n")[0]
+    mentions = [line for line in result.stdout.splitlines()
+                if "kueue-manager-config" in line or "permission" in line or "ManagerConfig" in line]
+    assert [line for line in checks_block.splitlines() if "ManagerConfig" in line] == [
+        "  unknown  ManagerConfig      Not readable with your permissions: its checks are skipped."]
+    assert not [line for line in mentions if line.startswith(("Note:", "  unknown  Pod", "  unknown  Names"))]
+    assert result.stdout.count("get configmaps") == 1  # the guide's RBAC step; no check repeats it
+    assert "Fix:" not in checks_block
+
+
+def test_live_a_missing_config_is_not_found_not_a_permission(cluster):
+    server, kubeconfig = cluster(namespace(), local_queue("team"))
+    result = run_cli("explain", "setup", "--kubeconfig", kubeconfig)
+    assert result.exit_code == 0, result.stderr
+    checks_block = result.stdout.split("\n\n")[0]
+    assert "was not found: ConfigMap kueue-system/kueue-manager-config does not exist" in " ".join(
+        line.strip() for line in checks_block.splitlines())
+    assert "permission" not in checks_block and "forbidden" not in checks_block
+    assert checks_block.count("Fix:") == 1
+    document = run_cli("explain", "setup", "--kubeconfig", kubeconfig, "-o", "json").json
+    assert by_code(document)["ManagerConfig"]["evidence"] == ["ConfigMap kueue-system/kueue-manager-config: not found"]
 
 
 def test_live_kueue_not_installed_exits_3(cluster):

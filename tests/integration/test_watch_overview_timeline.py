@@ -121,7 +121,7 @@ class _Output:
 def test_watch_follows_a_step_from_gated_to_finished_and_ends_with_the_workflow(tmp_path):
     scenario = load_scenario("queue-per-template")
     with serve_scenario(scenario, tmp_path) as (server, kubeconfig):
-        process = _start_watch(kubeconfig, WF)
+        process = _start_watch(kubeconfig, WF, "-o", "wide")  # TEMPLATE and PHASE are -o wide columns
         output = _Output(process.stdout)
         try:
             server.wait_for_watchers(3, timeout=20)

@@ -1,5 +1,8 @@
 """The built launcher through a real kubectl (1.35): discovery, dispatch and plugin completion."""
+import shutil
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -10,12 +13,12 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture
 def plugin_path(built_dist, kubectl_binary, system_python, tmp_path):
-    """PATH dirs: krew's bin (launcher), kubectl, python3; plus the completion wrapper, linked as
+    """PATH dirs: krew's bin (launcher), kubectl, python3; plus the completion wrapper, copied as
     docs/install.md tells users to."""
     root = tmp_path / "krew"
     link = krew_install(built_dist["archive"], built_dist["manifest"], root)
     wrapper = link.resolve().parent / "kubectl_complete-kueue_argo"
-    (root / "bin" / wrapper.name).symlink_to(wrapper)
+    shutil.copy2(wrapper, root / "bin" / wrapper.name)
     tools = tmp_path / "tools"
     tools.mkdir()
     (tools / "kubectl").symlink_to(kubectl_binary)
@@ -83,3 +86,17 @@ def test_kubectl_completes_the_plugin_through_the_wrapper(plugin_path, tmp_path)
     assert {"status", "explain", "version", "completion"} <= set(values), result.stdout
     sub = kubectl(["__complete", "kueue-argo", "explain", ""], env, tmp_path)
     assert {"limitations", "setup"} <= {line.split("\t")[0] for line in sub.stdout.splitlines()}, sub.stdout
+
+
+def test_kubectl_completes_the_plugin_installed_with_pip(kubectl_binary, tmp_path):
+    """`pip install .` puts kubectl_complete-kueue_argo beside kubectl-kueue_argo: nothing to copy."""
+    scripts = Path(sys.executable).parent
+    if not (scripts / "kubectl_complete-kueue_argo").is_file():
+        pytest.skip("the package is not installed in this environment (pip install .)")
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    (tools / "kubectl").symlink_to(kubectl_binary)
+    env = clean_env(tmp_path, [scripts, tools])
+    result = kubectl(["__complete", "kueue-argo", "explain", ""], env, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert {"limitations", "setup"} <= {line.split("\t")[0] for line in result.stdout.splitlines()}, result.stdout

@@ -32,6 +32,7 @@ import json
 import queue
 import re
 import socket
+import ssl
 import threading
 import time
 import uuid
@@ -538,6 +539,13 @@ class _HTTPServer(ThreadingHTTPServer):
     def handle_error(self, request, client_address):  # pragma: no cover - noise only
         pass
 
+    def get_request(self):
+        connection, address = super().get_request()
+        tls = self.fake.tls
+        if tls is not None:  # the handshake runs in the handler's thread, on its first read
+            connection = tls.wrap_socket(connection, server_side=True, do_handshake_on_connect=False)
+        return connection, address
+
 
 class FakeApiServer:
     """In-process fake kube-apiserver.  See the module docstring."""
@@ -547,7 +555,7 @@ class FakeApiServer:
                  argo: bool = True, latency: float = 0.0, token: Optional[str] = None,
                  *, user: str = "alice", history_size: int = 100_000,
                  bookmark_interval: Optional[float] = None,
-                 server_version: str = "v1.31.0"):
+                 server_version: str = "v1.31.0", tls: Optional["ssl.SSLContext"] = None):
         self.kueue_versions = tuple(kueue_versions)
         self.visibility_versions = tuple(visibility_versions) if self.kueue_versions else ()
         self.argo = argo
@@ -556,6 +564,7 @@ class FakeApiServer:
         self.user = user
         self.bookmark_interval = bookmark_interval
         self.server_version = server_version
+        self.tls = tls  # a server-side SSLContext: serve HTTPS (tests/support/tls.py)
 
         self._lock = threading.RLock()
         self._rv = 0
@@ -582,7 +591,7 @@ class FakeApiServer:
 
         self._httpd = _HTTPServer(("127.0.0.1", 0), _Handler, self)
         self.port = self._httpd.server_address[1]
-        self.url = "http://127.0.0.1:%d" % self.port
+        self.url = "%s://127.0.0.1:%d" % ("https" if tls is not None else "http", self.port)
         self._thread = threading.Thread(target=self._httpd.serve_forever,
                                         kwargs={"poll_interval": 0.05},
                                         name="fakeapi-%d" % self.port, daemon=True)

@@ -42,7 +42,7 @@ def test_namespace_flag_and_context_override(tmp_path):
     environ = {"KUBECONFIG": f"{first}:{second}"}
     assert resolve(ConnectionOptions(context="ctx-b"), environ=environ).namespace == "default"
     assert resolve(ConnectionOptions(namespace="x"), environ=environ).namespace == "x"
-    with pytest.raises(ConfigError, match='context "nope" does not exist'):
+    with pytest.raises(ConfigError, match="context was not found for specified context: nope"):
         resolve(ConnectionOptions(context="nope"), environ=environ)
 
 

@@ -92,7 +92,7 @@ def test_mixed_and_unqueued():
     mixed = analyze([wf({"templates": [ctr("a", q("lq")), ctr("b")]})])
     assert by_code(mixed, "MixedQueueing")[0].severity == "warning"
     assert "b" in by_code(mixed, "MixedQueueing")[0].message
-    none = analyze([wf({"templates": [ctr("a"), ctr("b")]})])
+    none = analyze([wf({"entrypoint": "a", "templates": [ctr("a"), ctr("b")]})])
     assert codes(none) == ["Unqueued"]
     assert none.templates[0].managed is None
 

@@ -8,7 +8,7 @@ import pytest
 
 from kubectl_kueue_argo.interpret.diagnose import setup_check
 from kubectl_kueue_argo.interpret.kueue.config import manager_config_from_dict
-from kubectl_kueue_argo.interpret.diagnose.setup_check import check_setup, kueue_era
+from kubectl_kueue_argo.interpret.diagnose.setup_check import ConfigUnread, check_setup, kueue_era
 from kubectl_kueue_argo.model import Finding
 from kubectl_kueue_argo.render.setup import GUIDE, guide_document, render_setup_text, setup_document
 from kubectl_kueue_argo.render.structured import dump
@@ -31,9 +31,11 @@ def local_queue(name, namespace=NS):
             "metadata": {"name": name, "namespace": namespace}, "spec": {"clusterQueue": "team-cq"}}
 
 
-def run(cfg=None, *, hint=">= v0.16", labels=NS_LABELS, queues=(local_queue("team"),), served=SERVED):
+def run(cfg=None, *, hint=">= v0.16", labels=NS_LABELS, queues=(local_queue("team"),), served=SERVED,
+        config_unread=None):
     return check_setup(cfg, kueue_version_hint=hint, namespace=NS, namespace_labels=labels,
-                       local_queues=None if queues is None else list(queues), served_groups=served)
+                       local_queues=None if queues is None else list(queues), served_groups=served,
+                       config_unread=config_unread)
 
 
 def checks(report):
@@ -142,12 +144,18 @@ def test_local_queues_missing_or_unreadable():
     assert not unreadable.has_errors
 
 
-def test_unreadable_manager_config_makes_its_checks_unknown():
-    report = run(None)
-    for code in ("PodIntegration", "NamespaceManaged", "QueueNameRequired"):
-        assert checks(report)[code].status == "unknown"
-        assert "get configmaps" in checks(report)[code].remedy
-    assert not report.has_errors
+def test_an_unread_manager_config_is_one_check_that_says_why_once():
+    forbidden = run(None, config_unread=ConfigUnread("forbidden"))
+    codes = list(checks(forbidden))
+    assert "ManagerConfig" in codes
+    assert not {"PodIntegration", "NamespaceManaged", "QueueNameRequired"} & set(codes)
+    assert status_of(forbidden, "ManagerConfig") == ("unknown", "info")
+    assert "get configmaps" in checks(forbidden)["ManagerConfig"].remedy
+    assert sum("get configmaps" in (check.remedy or "") for check in forbidden.checks) == 1
+    assert not forbidden.has_errors
+    missing = checks(run(None, config_unread=ConfigUnread("not-found")))["ManagerConfig"]
+    assert (missing.status, missing.severity) == ("unknown", "warning")
+    assert "not found" in missing.message and "permission" not in missing.message + missing.remedy
 
 
 def test_kueue_not_installed_stops_the_checks():

@@ -132,6 +132,7 @@ class SpecResolver:
         self._stored = {k: v for k, v in _dict(status.get("storedTemplates")).items() if isinstance(v, dict)}
         self._unresolved = []
         self._resolved_cache = {}
+        self.missing_workflow_template = None   # "WorkflowTemplate/x": the workflowTemplateRef not found
         self._spec, self._spec_origin = self._exec_spec(_dict(status.get("storedWorkflowTemplateSpec")))
 
     # -- public -------------------------------------------------------------------------------
@@ -212,7 +213,8 @@ class SpecResolver:
         scope = ("cluster" if ref.get("clusterScope") else "namespaced", ref["name"])
         base = stored_spec or _dict(_dict(self._holders.get(scope)).get("spec"))
         if not base:
-            self._note_unresolved(f"{_KIND_OF_SCOPE[scope[0]]}/{scope[1]}")
+            self.missing_workflow_template = _origin(scope)
+            self._note_unresolved(self.missing_workflow_template)
             return own, origin
         own_names = {t.get("name") for t in _list(own.get("templates")) if isinstance(t, dict)}
         for template in _list(base.get("templates")):
@@ -336,6 +338,26 @@ def _fold_pod_metadata(template, labels, *, overwrite):
     for key, value in labels.items():
         if overwrite or key not in own:
             own[key] = value
+
+
+def holder_scope(document):
+    """("namespaced" | "cluster", name) of a WorkflowTemplate or ClusterWorkflowTemplate, else None."""
+    if not isinstance(document, dict) or document.get("kind") not in TEMPLATE_HOLDER_KINDS:
+        return None
+    name = _dict(document.get("metadata")).get("name")
+    return (_SCOPE_OF_KIND[document["kind"]], name) if name else None
+
+
+def scope_label(scope):
+    """"WorkflowTemplate/x" or "ClusterWorkflowTemplate/x" for a holder scope."""
+    return _origin(scope)
+
+
+def template_calls(template, scope):
+    """(scope, template name, by templateRef?) of every template a steps/dag template inside the
+    holder `scope` calls by name or by templateRef (inline templates are not calls)."""
+    return [(call_scope, name, by_ref) for call_scope, name, by_ref, inline, _ in _calls(template, scope)
+            if inline is None and call_scope is not None]
 
 
 def _calls(template, scope):

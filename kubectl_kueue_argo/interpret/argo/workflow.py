@@ -140,21 +140,25 @@ def _sort_key(node):
     return (node.get("startedAt") or "", index if index is not None else -1, node.get("displayName") or "")
 
 
-def build_tree(workflow_name, nodes):
+def build_tree(workflow_name, nodes, hidden=frozenset()):
     """Lines in `argo get` order: the main tree, then the onExit tree. Nodes the tree does not
-    reach (a broken or partial status) follow, so no step is ever dropped."""
+    reach (a broken or partial status) follow, so no step is ever dropped.
+
+    `hidden` node ids get no line but their children are still drawn in their place, as `argo get`
+    draws the nodes its --status/--node-field-selector filter out (renderChild, parentFiltered)."""
     children = _attach_children(nodes)
     lines = []
     seen = set()
     roots = [workflow_name, names.onexit_node_id(workflow_name)]
     for root in roots:
         if root in nodes:
-            _walk(root, nodes, children, [" "], [" "], lines, seen)  # argo get indents every tree by one space
+            _walk(root, nodes, children, [" "], [" "], lines, seen, hidden)  # argo get indents every tree by one space
     for node_id in sorted((nid for nid in nodes if nid not in seen), key=lambda nid: _sort_key(nodes[nid])):
         node = nodes[node_id]
         if node.get("type") in STEP_TYPES:
             seen.add(node_id)
-            lines.append(TreeLine(node_id, [], node))
+            if node_id not in hidden:
+                lines.append(TreeLine(node_id, [], node))
     return lines
 
 
@@ -196,24 +200,33 @@ def _visible_children(node_id, nodes, children):
     return result
 
 
-def _walk(node_id, nodes, children, own_glyphs, child_prefix, lines, seen):
+def _walk(node_id, nodes, children, own_glyphs, child_prefix, lines, seen, hidden=frozenset()):
     if node_id in seen:
         return
     seen.add(node_id)
-    lines.append(TreeLine(node_id, own_glyphs, nodes[node_id]))
     kids = _visible_children(node_id, nodes, children)
+    if node_id in hidden:  # argo get: the first child takes the hidden node's place, the others its prefix
+        for position, kid in enumerate(kids):
+            _walk_child(kid, nodes, children, own_glyphs if position == 0 else child_prefix, child_prefix, lines,
+                        seen, hidden)
+        return
+    lines.append(TreeLine(node_id, own_glyphs, nodes[node_id]))
     for position, kid in enumerate(kids):
         last = position == len(kids) - 1
         branch = ["└─" if last else "├─"]
         continuation = child_prefix + ["  " if last else "│ "]
-        if nodes[kid].get("type") == "StepGroup":
-            seen.add(kid)
-            _walk_group(kid, nodes, children, child_prefix + branch, continuation, lines, seen)
-        else:
-            _walk(kid, nodes, children, child_prefix + branch, continuation, lines, seen)
+        _walk_child(kid, nodes, children, child_prefix + branch, continuation, lines, seen, hidden)
 
 
-def _walk_group(group_id, nodes, children, group_glyphs, continuation, lines, seen):
+def _walk_child(kid, nodes, children, glyphs, continuation, lines, seen, hidden):
+    if nodes[kid].get("type") == "StepGroup":
+        seen.add(kid)
+        _walk_group(kid, nodes, children, glyphs, continuation, lines, seen, hidden)
+    else:
+        _walk(kid, nodes, children, glyphs, continuation, lines, seen, hidden)
+
+
+def _walk_group(group_id, nodes, children, group_glyphs, continuation, lines, seen, hidden=frozenset()):
     members = _visible_children(group_id, nodes, children)
     for position, member in enumerate(members):
         last = position == len(members) - 1
@@ -223,7 +236,7 @@ def _walk_group(group_id, nodes, children, group_glyphs, continuation, lines, se
             glyphs = group_glyphs + ["┬─"]
         else:
             glyphs = continuation + ["└─" if last else "├─"]
-        _walk(member, nodes, children, glyphs, continuation + ["  " if last else "│ "], lines, seen)
+        _walk(member, nodes, children, glyphs, continuation + ["  " if last else "│ "], lines, seen, hidden)
 
 
 # ---------------------------------------------------------------------------

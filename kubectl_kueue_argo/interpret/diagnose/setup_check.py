@@ -36,6 +36,15 @@ class Check:
                 "remedy": self.remedy, "evidence": list(self.evidence)}
 
 
+@dataclass(frozen=True)
+class ConfigUnread:
+    """Why the Kueue manager configuration is missing: "forbidden", "not-found", "not-in-files" or
+    "error" (with the reader's message)."""
+
+    reason: str
+    detail: str = ""
+
+
 @dataclass
 class SetupReport:
     version_hint: Optional[str]
@@ -68,10 +77,12 @@ def effective_version_hint(version_hint, config=None):
 
 def check_setup(config: Optional[ManagerConfig], *, kueue_version_hint: Optional[str], namespace: str,
                 namespace_labels=None, local_queues: Optional[list] = None,
-                served_groups: Optional[dict] = None) -> SetupReport:
+                served_groups: Optional[dict] = None, config_unread: Optional[ConfigUnread] = None) -> SetupReport:
     """The checks for running Argo pods under Kueue in `namespace`.
 
     served_groups: API discovery, {group: [versions]}; None when there was no discovery (files).
+    Without a configuration, its three checks give way to one ManagerConfig check that says why
+    (config_unread) and what to do, once.
     """
     hint = effective_version_hint(kueue_version_hint, config)
     report = SetupReport(version_hint=hint, namespace=namespace)
@@ -81,10 +92,13 @@ def check_setup(config: Optional[ManagerConfig], *, kueue_version_hint: Optional
         if installed.status == "problem":
             return report
     era = kueue_era(hint, config)
-    report.checks.append(_check_pod_integration(config, hint))
-    report.checks.append(_check_namespace(config, namespace, namespace_labels, era))
-    report.checks.extend(_check_pod_options(config, era))
-    report.checks.append(_check_queue_name_required(config))
+    if config is None:
+        report.checks.append(_check_config_unread(config_unread or ConfigUnread("error")))
+    else:
+        report.checks.append(_check_pod_integration(config, hint))
+        report.checks.append(_check_namespace(config, namespace, namespace_labels, era))
+        report.checks.extend(_check_pod_options(config, era))
+        report.checks.append(_check_queue_name_required(config))
     report.checks.extend(_check_argo_external_framework(config))
     report.checks.append(_check_local_queues(local_queues, namespace))
     report.checks.append(_check_default_local_queue(local_queues, namespace, config))
@@ -110,18 +124,35 @@ def _check_installed(served_groups, hint):
                  [f"API discovery: {KUEUE_GROUP} serves {', '.join(versions)}"])
 
 
-def _config_unknown(code, what):
-    return Check(code, "unknown", "warning",
-                 f"{what} is unknown: the Kueue manager configuration could not be read.",
-                 "Reading ConfigMap kueue-system/kueue-manager-config needs `get configmaps` in kueue-system, which no "
-                 "Kueue role grants (Helm names it <release>-manager-config): ask a cluster admin, or pass a dump "
-                 "of it with --from-file.",
-                 ["ConfigMap kueue-system/kueue-manager-config: not read"])
+MANAGER_CONFIGMAP = "ConfigMap kueue-system/kueue-manager-config"
+_SKIPPED = "so the pod integration, namespace and queue-name checks are skipped"
+
+
+def _check_config_unread(unread):
+    """One check for the unread configuration: the reason once, the fix once. A batch user may not
+    read it (no Kueue role grants `get configmaps` in kueue-system): that is one quiet line."""
+    code = "ManagerConfig"
+    if unread.reason == "forbidden":
+        return Check(code, "unknown", "info", "Not readable with your permissions: its checks are skipped.",
+                     "Reading it needs `get configmaps` in kueue-system, which no Kueue role grants: ask a cluster "
+                     "admin, or pass a dump of it with --from-file.",
+                     [f"{MANAGER_CONFIGMAP}: forbidden"])
+    if unread.reason == "not-found":
+        return Check(code, "unknown", "warning",
+                     f"The Kueue manager configuration was not found: {MANAGER_CONFIGMAP} does not exist, {_SKIPPED}.",
+                     "Kueue installed with Helm names it <release>-manager-config: pass a dump of it with --from-file.",
+                     [f"{MANAGER_CONFIGMAP}: not found"])
+    if unread.reason == "not-in-files":
+        return Check(code, "unknown", "warning",
+                     f"The files hold no Kueue manager configuration, {_SKIPPED}.",
+                     f"Add a dump of {MANAGER_CONFIGMAP} (kubectl get configmap -n kueue-system kueue-manager-config "
+                     "-o yaml) with --from-file.", [f"{MANAGER_CONFIGMAP}: not in the files"])
+    detail = f" ({unread.detail})" if unread.detail else ""
+    return Check(code, "unknown", "warning", f"The Kueue manager configuration could not be read{detail}, {_SKIPPED}.",
+                 "Try again, or pass a dump of it with --from-file.", [f"{MANAGER_CONFIGMAP}: not read"])
 
 
 def _check_pod_integration(config, hint):
-    if config is None:
-        return _config_unknown("PodIntegration", "Whether Kueue manages plain (Argo) pods")
     listed = ", ".join(config.frameworks) or "none"
     evidence = [f"integrations.frameworks: [{listed}]"]
     if config.pod_integration:
@@ -143,8 +174,6 @@ def _check_pod_integration(config, hint):
 
 def _check_namespace(config, namespace, namespace_labels, era):
     code = "NamespaceManaged"
-    if config is None:
-        return _config_unknown(code, f"Whether Kueue manages pods in namespace {namespace}")
     # Judge the namespace selection on its own: the framework list has its own check.
     managed, reason, explanation = namespace_management(replace(config, pod_integration=True), namespace,
                                                         namespace_labels)
@@ -195,8 +224,6 @@ def _check_pod_options(config, era):
 
 def _check_queue_name_required(config):
     code = "QueueNameRequired"
-    if config is None:
-        return _config_unknown(code, "Whether pods need a queue-name label")
     evidence = [f"manageJobsWithoutQueueName: {'true' if config.manage_jobs_without_queue_name else 'false'}"]
     if config.manage_jobs_without_queue_name:
         return Check(code, "problem", "warning",

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
 from kubectl_kueue_argo.interpret.preflight import rules as preflight_rules
+from kubectl_kueue_argo.interpret.preflight.references import template_ref_cycles
 from kubectl_kueue_argo.interpret.argo.spec import (
     DEFAULT_ARGO_VERSION, TEMPLATE_HOLDER_KINDS, SpecResolver, workflow_spec,
 )
@@ -26,6 +27,7 @@ class ClusterFacts:
     cluster_queues: Optional[Dict[str, Optional[dict]]] = None   # ClusterQueue -> raw object
     namespace_managed: Optional[bool] = None                     # managedJobsNamespaceSelector verdict
     workflow_templates: List[dict] = field(default_factory=list)  # (Cluster)WorkflowTemplates
+    templates_from_cluster: bool = False   # the referenced templates were asked of a live cluster
 
 
 @dataclass
@@ -53,6 +55,7 @@ class TemplateRow:
 class PreflightReport:
     templates: List[TemplateRow] = field(default_factory=list)
     findings: List[Finding] = field(default_factory=list)
+    documents: List[str] = field(default_factory=list)   # "<Kind>/<name>" of every document analysed
 
 
 @dataclass
@@ -91,7 +94,9 @@ def analyze(documents, *, cluster=None, options=None):
         findings += preflight_rules.document_findings(plan, cluster, options)
     if cluster is not None:
         findings += preflight_rules.queue_findings(plans, cluster)
-    return PreflightReport(templates=[s.row for p in plans for s in p.steps], findings=findings)
+    findings += template_ref_cycles(available)
+    return PreflightReport(templates=[s.row for p in plans for s in p.steps], findings=findings,
+                           documents=[plan.label for plan in plans])
 
 
 def plan_document(document, available, cluster, options):

@@ -7,6 +7,7 @@ import yaml
 
 from kubectl_kueue_argo.interpret.preflight import cluster_rules as preflight_cluster_rules
 from kubectl_kueue_argo.interpret.argo.spec import QUEUE_LABEL, template_metadata_labels
+from kubectl_kueue_argo.interpret.kueue.queues import closest_name
 from kubectl_kueue_argo.interpret.kueue.resources import container_requests
 from kubectl_kueue_argo.model import Finding
 from kubectl_kueue_argo.quantity import format_quantity
@@ -17,6 +18,7 @@ _CREATING_ACTIONS = ("create", "apply", "replace")
 def document_findings(plan, cluster, options):
     findings = []
     findings += _unresolved(plan, cluster)
+    findings += _entrypoint(plan)
     findings += _queueing_coverage(plan)
     findings += _agent(plan)
     findings += _label_conflicts(plan, options)
@@ -50,13 +52,58 @@ def _names(steps):
 def _unresolved(plan, cluster):
     findings = []
     where = "the input files" + (" or the cluster" if cluster is not None else "")
+    asked_cluster = cluster is not None and cluster.templates_from_cluster
     for ref in plan.resolver.unresolved_refs():
+        if ref == plan.resolver.missing_workflow_template and asked_cluster:
+            kind, _, name = ref.partition("/")
+            findings.append(Finding(
+                code="UnresolvedTemplateRef", severity="error", template=None,
+                message=(f"{plan.label} runs {ref} (spec.workflowTemplateRef), which is neither in the input "
+                         f"files nor in the cluster, so Argo rejects it ({kind.lower()}s.argoproj.io "
+                         f"\"{name}\" not found)."),
+                remedy=f"Create {ref} first, or correct spec.workflowTemplateRef."))
+            continue
         findings.append(Finding(
             code="UnresolvedTemplateRef", severity="warning", template=None,
             message=(f"{plan.label} refers to {ref}, which is not in {where}. The pods, labels and "
                      f"requests of the templates it provides are unknown, so this check is incomplete."),
             remedy=f"Pass the file that defines {ref} with another -f, or run the check against the cluster."))
     return findings
+
+
+_RUNNABLE_KINDS = ("Workflow", "CronWorkflow")
+
+
+def _entrypoint(plan):
+    """Argo rejects a workflow whose entrypoint (or onExit) names no template (validate.go:
+    "spec.entrypoint template '%s' undefined"); a Workflow must have an entrypoint."""
+    if plan.resolver.missing_workflow_template:
+        return []  # the templates (and maybe the entrypoint) are in a WorkflowTemplate we cannot see
+    spec = plan.spec
+    names = sorted(t["name"] for t in spec.get("templates") or () if isinstance(t, dict)
+                   and isinstance(t.get("name"), str))
+    findings = []
+    kind = str(plan.document.get("kind") or "Workflow")
+    if not spec.get("entrypoint") and kind in _RUNNABLE_KINDS:
+        findings.append(Finding(
+            code="EntrypointNotFound", severity="error", template=None,
+            message=f"{plan.label} has no spec.entrypoint, so Argo rejects it (spec.entrypoint is required).",
+            remedy=f"Set spec.entrypoint to the template to start with{_one_of(names)}."))
+    for field in ("entrypoint", "onExit"):
+        name = spec.get(field)
+        if isinstance(name, str) and name and name not in names:
+            close = closest_name(name, names)
+            findings.append(Finding(
+                code="EntrypointNotFound", severity="error", template=None,
+                message=(f"{plan.label}: spec.{field} names template {name!r}, which does not exist, so Argo "
+                         f"rejects it (spec.{field} template '{name}' undefined)."),
+                remedy=(f"Did you mean {close!r}? " if close else "") + f"Set spec.{field} to one of the "
+                       f"templates{_one_of(names)}."))
+    return findings
+
+
+def _one_of(names):
+    return f": {', '.join(names)}" if names and len(names) <= 10 else ""
 
 
 def _queueing_coverage(plan):

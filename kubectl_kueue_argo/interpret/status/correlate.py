@@ -68,6 +68,7 @@ class StatusReport:
     findings: List[Finding]
     now: object
     snapshot: object = field(default=None, repr=False)
+    nodes: Dict[str, dict] = field(default_factory=dict, repr=False)  # the decoded nodes the tree was drawn from
 
     def step_for(self, node_id):
         return self._by_node().get(node_id)
@@ -156,7 +157,7 @@ def build_status_report(snapshot, now, workload_index=None):
     summary = {state: 0 for state in KUEUE_STATES}
     for step in steps:
         summary[step.kueue_state] += 1
-    return StatusReport(summary_info, steps, lines, summary, findings, now, snapshot)
+    return StatusReport(summary_info, steps, lines, summary, findings, now, snapshot, nodes)
 
 
 def classify_step(node, pod, context):

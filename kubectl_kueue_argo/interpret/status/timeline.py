@@ -37,6 +37,12 @@ class StepTimeline:
     queue: Optional[str]
     kueue_state: str
     intervals: List[Interval] = field(default_factory=list)
+    still_waiting: bool = False      # queued up to now: the bar goes on
+
+    @property
+    def unsplit(self):
+        """Only the node's span is known (the pod is gone): its queued time is unknown."""
+        return any(interval.kind == UNKNOWN for interval in self.intervals)
 
 
 @dataclass
@@ -48,6 +54,13 @@ class Timeline:
     running_seconds: float
     blocked_seconds: float          # wall-clock time with steps queued and none running
     queue_costs: dict               # queue -> seconds its steps spent queued
+    workflow_name: str = ""
+    namespace: str = ""
+
+    @property
+    def unsplit_steps(self):
+        """How many steps have no queued/running split (their pods are gone)."""
+        return sum(1 for step in self.steps if step.unsplit)
 
     @property
     def costliest_queue(self):
@@ -73,11 +86,13 @@ def build_timeline(report):
     return Timeline(
         start=start, end=end, steps=steps,
         queued_seconds=_total(steps, QUEUED), running_seconds=_total(steps, RUNNING) + _total(steps, UNKNOWN),
-        blocked_seconds=_blocked_seconds(steps), queue_costs=queue_costs)
+        blocked_seconds=_blocked_seconds(steps), queue_costs=queue_costs,
+        workflow_name=report.workflow.get("name") or "", namespace=report.workflow.get("namespace") or "")
 
 
 def _step_timeline(step, now):
     timeline = StepTimeline(step.node_id, step.display_name, step.local_queue, step.kueue_state)
+    timeline.still_waiting = bool(step.gated and getattr(step, "still_waiting", True))
     node_start, node_end = parse_time(step.started_at), parse_time(step.finished_at)
     created = parse_time(step.pod_created)
     if created is None:
@@ -146,9 +161,12 @@ def timeline_document(timeline):
         "start": format_time(timeline.start),
         "end": format_time(timeline.end),
         "steps": [{"nodeId": step.node_id, "displayName": step.display_name, "queue": step.queue,
-                   "kueueState": step.kueue_state, "intervals": [interval.as_dict() for interval in step.intervals]}
+                   "kueueState": step.kueue_state, "stillWaiting": step.still_waiting,
+                   "intervals": [interval.as_dict() for interval in step.intervals]}
                   for step in timeline.steps],
         "summary": {
+            # Steps whose pods are gone have no split: their queued time is unknown, not 0.
+            "stepsWithUnknownQueuedTime": timeline.unsplit_steps,
             "queuedSeconds": round(timeline.queued_seconds, 3),
             "runningSeconds": round(timeline.running_seconds, 3),
             "blockedOnQuotaSeconds": round(timeline.blocked_seconds, 3),
