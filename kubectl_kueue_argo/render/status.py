@@ -1,4 +1,5 @@
 """The `status WF` view: a header block like `argo get`, then one row per node of the tree."""
+from kubectl_kueue_argo.render.forecast import starts_cell
 from kubectl_kueue_argo.render.table import format_table
 from kubectl_kueue_argo.render.text import escape_terminal, human_duration, ordinal, paint
 from kubectl_kueue_argo.timeutil import format_time, parse_time, seconds_between
@@ -18,12 +19,12 @@ WIDE_HEADERS = ["WORKLOAD", "CLUSTERQUEUE", "FLAVORS", "LQ-POS", "CQ-POS", "NODE
 _FLAVOR_PREFIX = ("couldn't assign flavors to pod set main: ", "failed to assign flavors to pod set main: ")
 
 
-def render_status(report, *, wide=False, no_headers=False, color=False, utf8=True):
+def render_status(report, *, wide=False, no_headers=False, color=False, utf8=True, starts=False):
     parts = []
     if not no_headers:
         parts.append(render_header(report, color=color))
         parts.append("")
-    parts.append(render_step_table(report, wide=wide, no_headers=no_headers, color=color, utf8=utf8))
+    parts.append(render_step_table(report, wide=wide, no_headers=no_headers, color=color, utf8=utf8, starts=starts))
     notes = render_findings_footer(report, color=color)
     if notes and not no_headers:
         parts.extend(["", notes])
@@ -73,12 +74,17 @@ def summary_sentence(report):
     return ", ".join(phrases)
 
 
-def render_step_table(report, *, wide=False, no_headers=False, color=False, utf8=True):
+def render_step_table(report, *, wide=False, no_headers=False, color=False, utf8=True, starts=False):
     headers = BASE_HEADERS + (WIDE_HEADERS if wide else [])
+    if starts:    # STARTS (status --forecast) goes before MESSAGE
+        headers.insert(BASE_HEADERS.index("MESSAGE"), "STARTS")
     rows = []
     for line in report.lines:
         step = report.step_for(line.node_id)
-        rows.append(_row(line, step, report, wide=wide, color=color, utf8=utf8))
+        row = _row(line, step, report, wide=wide, color=color, utf8=utf8)
+        if starts:
+            row.insert(BASE_HEADERS.index("MESSAGE"), starts_cell(step) if step else "")
+        rows.append(row)
     if not rows:
         return "No steps found." if not no_headers else ""
     return format_table(headers, rows, no_headers=no_headers)
