@@ -49,12 +49,18 @@ def start_forecast(model, outcome, target, notes):
     else:
         subject = describe(model, enabler, target)
         if outcome.admitted <= 0:
-            decisive = f"fits once {subject} ends, which is overdue: any moment now"
+            decisive = f"fits once {subject} ends; that end is past, so any moment now"
             sentence = f"expected to start any moment now, when {subject} ends"
         else:
             decisive = f"fits once {subject} ends"
             sentence = f"expected to start in about {prose_duration(outcome.admitted)}, when {subject} ends"
-    return StartForecast(round(max(0.0, outcome.admitted), 3), [decisive] + basis, sentence, model.name)
+    return StartForecast(seconds(outcome.admitted), [decisive] + basis, sentence, model.name)
+
+
+def seconds(value):
+    """Seconds for documents: whole numbers as int, others to the millisecond; never negative."""
+    value = round(max(0.0, float(value)), 3)
+    return int(value) if value.is_integer() else value
 
 
 def describe(model, key, target=None):
@@ -67,13 +73,11 @@ def describe(model, key, target=None):
         else f"{item.namespace}/{item.workflow}"
     who = (f"step {item.step} of workflow {where}" if item.step and item.workflow
            else f"Workload {item.namespace}/{item.name}")
-    details = [amounts_text(item.usage_or_requests)]
-    if any(job.key == key for job in model.queue):
-        details.insert(0, "queued ahead of it")
-    details.append(item.time_source or "end unknown")
+    details = [amounts_text(item.usage_or_requests), item.time_source or "end unknown"]
     if item.overdue:
         details.append("overdue")
-    return f"{who} ({', '.join(d for d in details if d)})"
+    queued = "queued ahead of it; " if any(job.key == key for job in model.queue) else ""
+    return f"{who} ({queued}{', '.join(d for d in details if d)})"
 
 
 def amounts_text(amounts):
