@@ -1,6 +1,8 @@
 """Forecasts on screen and in documents (pure): the STARTS cell, `forecast` of a step, the
 workflow's finish forecast and its demand against quota."""
-from kubectl_kueue_argo.render.text import escape_terminal
+from kubectl_kueue_argo.interpret.forecast.wording import demand_sentence, starved_sentence
+from kubectl_kueue_argo.quantity import format_quantity
+from kubectl_kueue_argo.render.text import escape_terminal, paint, prose_duration
 
 
 def starts_cell(step):
@@ -32,4 +34,92 @@ def forecast_document(forecast):
 
 def forecast_line(forecast):
     """The words `explain` prints under a waiting step."""
-    return "Forecast: " + escape_terminal(forecast.sentence[:1].upper() + forecast.sentence[1:]) + "."
+    return "Forecast: " + escape_terminal(_capital(forecast.sentence)) + "."
+
+
+def workflow_forecast_document(forecast, steps):
+    """`demand` (per ClusterQueue) and `forecast` (finish time, waiting steps) for explain -o json."""
+    finish = forecast.finish
+    return {
+        "demand": _demand_documents(forecast.demand),
+        "forecast": {
+            "finishInSeconds": finish.finish_in_seconds, "runningSeconds": finish.running_seconds,
+            "queuedSeconds": finish.queued_seconds, "basis": list(finish.basis), "sentence": finish.sentence,
+            "steps": [dict({"nodeId": step.node_id, "displayName": step.display_name},
+                           **forecast_document(step.forecast), sentence=step.forecast.sentence)
+                      for step in steps if step.forecast is not None],
+        },
+    }
+
+
+def demand_document(demand, sentence, starved):
+    return {
+        "peak": _amounts(demand.peak), "pods": demand.pods,
+        "nominal": _amounts(demand.nominal),
+        "withBorrowing": None if demand.with_borrowing is None else _amounts(demand.with_borrowing),
+        "waves": demand.waves, "atOnce": demand.at_once,
+        "groups": [{"template": template, "count": count, "requests": _amounts(requests)}
+                   for template, requests, count in demand.groups],
+        "notes": list(demand.notes) + list(starved), "sentence": sentence,
+    }
+
+
+def render_workflow_forecast(forecast, *, color=False):
+    """The Forecast section of `explain WF`: the finish time and the demand per ClusterQueue."""
+    lines = [paint("Forecast", "bold", color), "  " + escape_terminal(_capital(forecast.finish.sentence)) + "."]
+    for name, demand in sorted(forecast.demand.items()):
+        lines.append(f"  Demand on {escape_terminal(name)}: " + escape_terminal(demand_sentence(demand)) + ".")
+        for entry in demand.starved:
+            lines.append("    " + escape_terminal(_capital(starved_sentence(*entry))) + ".")
+    for note in forecast.demand_notes:
+        lines.append("  Note: " + escape_terminal(note) + ".")
+    return "\n".join(lines) + "\n"
+
+
+def _capital(text):
+    return text[:1].upper() + text[1:]
+
+
+def _amounts(amounts):
+    return {name: format_quantity(amount, name) for name, amount in sorted(amounts.items())}
+
+
+def manifest_forecast_documents(forecasts):
+    """`workflows` of explain -f -o json: per workflow manifest, its demand per ClusterQueue and its duration."""
+    return [{
+        "workflow": forecast.workflow,
+        "demand": _demand_documents(forecast.demand),
+        "forecast": {"finishInSeconds": forecast.finish.finish_in_seconds,
+                     "runningSeconds": forecast.finish.running_seconds,
+                     "queuedSeconds": forecast.finish.queued_seconds, "basis": list(forecast.finish.basis)},
+    } for forecast in forecasts]
+
+
+def render_manifest_forecasts(forecasts, *, color=False):
+    """The Demand section of explain -f."""
+    if not forecasts:
+        return ""
+    lines = ["", paint("Demand:", "bold", color)]
+    for forecast in forecasts:
+        lines.append(f"  {escape_terminal(forecast.workflow)}")
+        for name, demand in sorted(forecast.demand.items()):
+            lines.append(f"    {escape_terminal(name)}: " + escape_terminal(demand_sentence(demand)) + ".")
+            for entry in demand.starved:
+                lines.append("      " + escape_terminal(_capital(starved_sentence(*entry))) + ".")
+        if not forecast.demand:
+            lines.append("    No pod of it goes to a ClusterQueue that could be read.")
+        finish = forecast.finish
+        if finish.finish_in_seconds is None:
+            lines.append("    " + escape_terminal(_capital(finish.sentence)) + ".")
+        else:
+            lines.append(f"    Expected to take about {prose_duration(finish.finish_in_seconds)} "
+                         f"({prose_duration(finish.running_seconds)} running, {prose_duration(finish.queued_seconds)} "
+                         f"queued) if its ClusterQueues are empty when it starts.")
+        for note in forecast.notes:
+            lines.append("    Note: " + escape_terminal(note) + ".")
+    return "\n".join(lines) + "\n"
+
+
+def _demand_documents(demands):
+    return {name: demand_document(demand, demand_sentence(demand), [starved_sentence(*entry) for entry in demand.starved])
+            for name, demand in sorted(demands.items())}

@@ -12,6 +12,7 @@ from kubectl_kueue_argo.interpret.forecast.steps import involved
 from kubectl_kueue_argo.sources.live import VISIBILITY_GROUP, slim_workload
 
 RUNNING_WORKFLOWS = "workflows.argoproj.io/completed!=true"
+SUCCEEDED = "workflows.argoproj.io/phase=Succeeded"
 
 
 def read_live(cluster, snapshot, report, *, history=False):
@@ -87,3 +88,14 @@ def _read(read, view, scope):
 
 def _name(workflow):
     return ((workflow or {}).get("metadata") or {}).get("name")
+
+
+def succeeded_workflows(cluster, namespace, label, value):
+    """The Succeeded Workflows of a namespace made from one template (one paged LIST); [] if unreadable."""
+    if not cluster.discovery().argo_installed:
+        return []
+    try:
+        return cluster.list_items(cluster.argo_path("workflows", namespace),
+                                  label_selector=f"{label}={value},{SUCCEEDED}")
+    except (ApiError, UnreachableError):
+        return []

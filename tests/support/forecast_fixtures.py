@@ -10,8 +10,23 @@ from tests.support.scenarios import Scenario, load_objects
 FORECAST_DIR = FIXTURES / "forecast"
 
 
+def _names(manifests):
+    names = []
+    for path in sorted(FORECAST_DIR.iterdir()):
+        if (path / "expected.yaml").exists():
+            if ("manifest" in yaml.safe_load((path / "expected.yaml").read_text())) == manifests:
+                names.append(path.name)
+    return names
+
+
 def forecast_fixture_names():
-    return sorted(p.name for p in FORECAST_DIR.iterdir() if (p / "expected.yaml").exists())
+    """Cluster states with a running workflow (`status --forecast`, `explain WF`)."""
+    return _names(manifests=False)
+
+
+def manifest_fixture_names():
+    """Manifests checked against a cluster state (`explain -f`)."""
+    return _names(manifests=True)
 
 
 def load_forecast_fixture(name):
@@ -43,6 +58,21 @@ def expected_steps(fixture, variant_name=None):
         return fixture.expected["steps"]
     variant = next(v for v in fixture.expected["variants"] if v["name"] == variant_name)
     return variant["steps"]
+
+
+def check_workflow_forecast(document, expected):
+    """explain -o json `demand` and `forecast` (or one entry of explain -f's `workflows`)."""
+    forecast = document["forecast"]
+    for key in ("finishInSeconds", "runningSeconds", "queuedSeconds"):
+        if key in expected:
+            assert forecast[key] == expected[key], (key, forecast)
+    if "finish_basis" in expected:
+        assert any(expected["finish_basis"] in line for line in forecast["basis"]), forecast["basis"]
+    for name, want in (expected.get("demand") or {}).items():
+        demand = document["demand"][name]
+        assert {"peak", "nominal", "withBorrowing", "waves"} <= set(demand)
+        for key, value in want.items():
+            assert demand[key] == value, (name, key, demand[key])
 
 
 def check_forecasts(document, steps):

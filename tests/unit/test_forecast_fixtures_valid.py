@@ -2,12 +2,16 @@
 and their expectations name steps that exist."""
 import pytest
 
-from tests.support.forecast_fixtures import forecast_fixture_names, load_forecast_fixture
+from tests.support.forecast_fixtures import forecast_fixture_names, load_forecast_fixture, manifest_fixture_names
+from tests.support.scenarios import load_objects
 from tests.support.paths import CRDS
 from tests.unit.test_fixtures_valid import validate_object
 
-OBJECTS = [(f"{name}#{index}", obj) for name in forecast_fixture_names()
+OBJECTS = [(f"{name}#{index}", obj) for name in forecast_fixture_names() + manifest_fixture_names()
            for index, obj in enumerate(load_forecast_fixture(name).objects)]
+OBJECTS += [(f"{name}/manifest#{index}", obj) for name in manifest_fixture_names()
+            for index, obj in enumerate(load_objects(load_forecast_fixture(name).dir / "manifest.yaml"))
+            if obj.get("metadata", {}).get("name")]
 
 
 @pytest.mark.parametrize("where,obj", OBJECTS, ids=[where for where, _ in OBJECTS])

@@ -143,3 +143,47 @@ def _model_basis(model):
 
 def _count(number, noun):
     return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
+def demand_sentence(demand):
+    """"40 pods of shard (4 cpu each) want 160 cpu at once; team-cq has 32 cpu: at most 8 run at
+    once, in ≥5 waves" for one ClusterQueue's QueueDemand."""
+    if not demand.pods:
+        return f"no pod of this workflow goes to ClusterQueue {demand.cluster_queue}"
+    parts = [f"{count} pods of {template} ({amounts_text(requests)} each)" if count > 1
+             else f"step {template} ({amounts_text(requests)})" for template, requests, count in demand.groups[:4]]
+    if len(demand.groups) > 4:
+        parts.append(f"{len(demand.groups) - 4} more templates")
+    groups = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    shown = {name: demand.nominal.get(name, 0) for name in demand.peak}
+    has = amounts_text(shown) or "no quota for them"
+    borrowing = ""
+    if demand.with_borrowing is None:
+        borrowing = " nominal (no borrowing limit in its cohort)"
+    elif demand.with_borrowing != demand.nominal:
+        borrowing = f" nominal, {amounts_text({n: demand.with_borrowing.get(n, 0) for n in demand.peak})} with borrowing"
+    verb = "want" if demand.pods != 1 else "wants"
+    text = f"{groups} {verb} {amounts_text(demand.peak)} at once; {demand.cluster_queue} has {has}{borrowing}"
+    if demand.waves is None:
+        text += ": some of them never fit its nominal quota"
+    elif demand.waves <= 1 and demand.at_once in (None, demand.pods):
+        text += ": all of them fit at once"
+    elif demand.at_once is not None:
+        text += f": at most {demand.at_once} run at once, in ≥{max(demand.waves, -(-demand.pods // max(1, demand.at_once)))} waves"
+    else:
+        text += f": they run in ≥{demand.waves} waves"
+    return text
+
+
+BLOCKED_WORDS = {
+    sim.NEVER_FITS: "it needs more than the nominal quota",
+    sim.BEHIND_NEVER_FITS: "StrictFIFO: it waits behind a Workload that never fits",
+    sim.UNKNOWN_END: "it waits for quota held by a Workload whose end is unknown",
+    sim.NOT_RELEASED: "it waits for a step whose end is unknown",
+    sim.UNKNOWN_QUEUE: "its ClusterQueue is unknown",
+}
+
+
+def starved_sentence(template, requests, fan_out):
+    return (f"step {template} ({amounts_text(requests)}) can never run while the fan-out of {fan_out} holds the "
+            f"queue: every freed slot goes to the next {fan_out} pod first, so it starts once the fan-out has drained")
