@@ -118,13 +118,13 @@ def _explain_workflow(session, workflow, *, output, color):
     from kubectl_kueue_argo.interpret.diagnose.diagnosis import diagnose
     from kubectl_kueue_argo.render.explain import diagnosis_document, render_diagnosis_text
 
-    from kubectl_kueue_argo.commands.forecasting import add_workflow_forecast
+    from kubectl_kueue_argo.commands.forecasting import add_workflow_forecast, forecast_snapshot
     from kubectl_kueue_argo.render.forecast import render_workflow_forecast, workflow_forecast_document
 
-    snapshot = session.status_snapshot(workflow, with_cluster_config=True)
+    snapshot, listed = forecast_snapshot(session, workflow, with_cluster_config=True)
     now = session.now()
     report = build_status_report(snapshot, now)
-    forecast = add_workflow_forecast(session, snapshot, report, now)   # sets step.forecast too
+    forecast = add_workflow_forecast(session, snapshot, report, now, listed)   # sets step.forecast too
     diagnosis = diagnose(report, snapshot, now)
     if output in ("json", "yaml"):
         document = diagnosis_document(diagnosis)

@@ -1,26 +1,45 @@
 """Glue for forecasts: read what they need (live or files) and compute them for a report."""
 
 
-def add_start_forecasts(session, snapshot, report, now):
+def forecast_snapshot(session, workflow, *, with_cluster_config=False):
+    """(status snapshot, the forecast's Workloads): live, every Workload is listed first and the
+    snapshot takes its own from that list, so the workflow's Workloads are read once."""
+    view = None
+    if not session.offline:
+        from kubectl_kueue_argo.sources import forecast as source
+        from kubectl_kueue_argo.sources.live import bulk_read
+
+        with bulk_read():
+            view = source.list_workloads(session.live(), session.namespace())
+    return session.status_snapshot(workflow, with_cluster_config=with_cluster_config), view
+
+
+def add_start_forecasts(session, snapshot, report, now, view=None):
     """Set step.forecast on the report's waiting steps (`status --forecast`)."""
     from kubectl_kueue_argo.interpret.forecast.steps import forecast_steps
+    from kubectl_kueue_argo.sources.live import bulk_read
 
-    return forecast_steps(report, snapshot, _read(session, snapshot, report, history=False), now)
+    with bulk_read():      # the cycle collector would traverse the whole snapshot again and again
+        return forecast_steps(report, snapshot, _read(session, snapshot, report, view, history=False), now)
 
 
-def add_workflow_forecast(session, snapshot, report, now):
+def add_workflow_forecast(session, snapshot, report, now, view=None):
     """Start forecasts, demand and finish time of a running workflow (`explain WF`)."""
     from kubectl_kueue_argo.interpret.forecast.workflow import forecast_workflow
+    from kubectl_kueue_argo.sources.live import bulk_read
 
-    return forecast_workflow(report, snapshot, _read(session, snapshot, report, history=True), now)
+    with bulk_read():
+        return forecast_workflow(report, snapshot, _read(session, snapshot, report, view, history=True), now)
 
 
-def _read(session, snapshot, report, *, history):
+def _read(session, snapshot, report, view, *, history):
     from kubectl_kueue_argo.sources import forecast as source
 
     if session.offline:
         return source.read_files(session.files(), snapshot, report, history=history)
-    return source.read_live(session.live(), snapshot, report, history=history)
+    if view is None:
+        view = source.list_workloads(session.live(), snapshot.namespace)
+    return source.read_live(session.live(), snapshot, report, view, history=history)
 
 
 def manifest_forecasts(session, documents, facts, options, *, offline):

@@ -78,11 +78,14 @@ def status_command(ctx, workflow, output, all_namespaces, selector, watch, timel
     if watch:
         from kubectl_kueue_argo.commands.watching import watch_workflow
         return watch_workflow(session, workflow, render, tty=stdout.isatty())
-    snapshot = session.status_snapshot(workflow)
+    if forecast:
+        from kubectl_kueue_argo.commands.forecasting import add_start_forecasts, forecast_snapshot
+        snapshot, listed = forecast_snapshot(session, workflow)
+    else:
+        snapshot = session.status_snapshot(workflow)
     report = build_status_report(snapshot, session.now())
     if forecast:
-        from kubectl_kueue_argo.commands.forecasting import add_start_forecasts
-        add_start_forecasts(session, snapshot, report, report.now)
+        add_start_forecasts(session, snapshot, report, report.now, listed)
     click.echo(render(report), nl=False)
 
 

@@ -1,9 +1,12 @@
 """Forecasts on screen and in documents (pure): the STARTS cell, `forecast` of a step, the
 workflow's finish forecast and its demand against quota."""
+import textwrap
+
 from kubectl_kueue_argo.interpret.forecast.wording import demand_sentence, starved_sentence
 from kubectl_kueue_argo.quantity import format_quantity
 from kubectl_kueue_argo.render.text import escape_terminal, paint, prose_duration
 
+WIDTH = 100     # as the explain text
 
 def starts_cell(step):
     """STARTS: `now`, `~5m`, `?` for a waiting step; empty for the others."""
@@ -66,14 +69,21 @@ def demand_document(demand, sentence, starved):
 
 def render_workflow_forecast(forecast, *, color=False):
     """The Forecast section of `explain WF`: the finish time and the demand per ClusterQueue."""
-    lines = [paint("Forecast", "bold", color), "  " + escape_terminal(_capital(forecast.finish.sentence)) + "."]
+    lines = [paint("Forecast", "bold", color)]
+    lines += _wrap(_capital(forecast.finish.sentence) + ".", "  ")
     for name, demand in sorted(forecast.demand.items()):
-        lines.append(f"  Demand on {escape_terminal(name)}: " + escape_terminal(demand_sentence(demand)) + ".")
+        lines += _wrap(f"Demand on {name}: {demand_sentence(demand)}.", "  ")
         for entry in demand.starved:
-            lines.append("    " + escape_terminal(_capital(starved_sentence(*entry))) + ".")
+            lines += _wrap(_capital(starved_sentence(*entry)) + ".", "    ")
     for note in forecast.demand_notes:
-        lines.append("  Note: " + escape_terminal(note) + ".")
+        lines += _wrap(f"Note: {note}.", "  ")
     return "\n".join(lines) + "\n"
+
+
+def _wrap(text, indent):
+    """Lines of at most WIDTH columns, continued two columns further in; cluster text escaped."""
+    return textwrap.wrap(escape_terminal(text), width=WIDTH, initial_indent=indent, subsequent_indent=indent + "  ",
+                         break_long_words=False, break_on_hyphens=False)
 
 
 def _capital(text):
@@ -101,22 +111,22 @@ def render_manifest_forecasts(forecasts, *, color=False):
         return ""
     lines = ["", paint("Demand:", "bold", color)]
     for forecast in forecasts:
-        lines.append(f"  {escape_terminal(forecast.workflow)}")
+        lines += _wrap(forecast.workflow, "  ")
         for name, demand in sorted(forecast.demand.items()):
-            lines.append(f"    {escape_terminal(name)}: " + escape_terminal(demand_sentence(demand)) + ".")
+            lines += _wrap(f"{name}: {demand_sentence(demand)}.", "    ")
             for entry in demand.starved:
-                lines.append("      " + escape_terminal(_capital(starved_sentence(*entry))) + ".")
+                lines += _wrap(_capital(starved_sentence(*entry)) + ".", "      ")
         if not forecast.demand:
             lines.append("    No pod of it goes to a ClusterQueue that could be read.")
         finish = forecast.finish
         if finish.finish_in_seconds is None:
-            lines.append("    " + escape_terminal(_capital(finish.sentence)) + ".")
+            lines += _wrap(_capital(finish.sentence) + ".", "    ")
         else:
-            lines.append(f"    Expected to take about {prose_duration(finish.finish_in_seconds)} "
-                         f"({prose_duration(finish.running_seconds)} running, {prose_duration(finish.queued_seconds)} "
-                         f"queued) if its ClusterQueues are empty when it starts.")
+            lines += _wrap(f"Expected to take about {prose_duration(finish.finish_in_seconds)} "
+                           f"({prose_duration(finish.running_seconds)} running, {prose_duration(finish.queued_seconds)} "
+                           f"queued) if its ClusterQueues are empty when it starts.", "    ")
         for note in forecast.notes:
-            lines.append("    Note: " + escape_terminal(note) + ".")
+            lines += _wrap(f"Note: {note}.", "    ")
     return "\n".join(lines) + "\n"
 
 

@@ -15,20 +15,36 @@ RUNNING_WORKFLOWS = "workflows.argoproj.io/completed!=true"
 SUCCEEDED = "workflows.argoproj.io/phase=Succeeded"
 
 
-def read_live(cluster, snapshot, report, *, history=False):
-    """A ClusterView for the Pending steps of `report`. `history`: also list the finished
-    Workflows of the workflow's own namespace (the newest Succeeded run gives Argo's estimates of
-    steps that do not exist yet)."""
+def list_workloads(cluster, namespace):
+    """The forecast's Workloads, read before the status snapshot: every namespace's (else the
+    namespace's own). The snapshot takes its namespace's Workloads from this list instead of
+    listing them again (LiveCluster.listed_workloads)."""
     view = inputs.ClusterView(source="live")
     if not cluster.discovery().kueue_version:
         return view
-    namespace = snapshot.namespace
     view.workloads = _read(lambda: cluster.list_items(cluster.kueue_path("workloads"), slim=slim_workload),
                            view, "workloads")
     if view.workloads is None:
         view.all_namespaces, view.namespaces = False, (namespace,)
         view.workloads = _read(lambda: cluster.list_items(cluster.kueue_path("workloads", namespace),
-                                                          slim=slim_workload), view, "namespace") or []
+                                                          slim=slim_workload), view, "namespace")
+        if view.workloads is None:
+            view.workloads = []
+            return view
+    by_namespace = {namespace: []}
+    for workload in view.workloads:
+        by_namespace.setdefault((workload.get("metadata") or {}).get("namespace"), []).append(workload)
+    cluster.listed_workloads = by_namespace
+    return view
+
+
+def read_live(cluster, snapshot, report, view, *, history=False):
+    """Complete `view` (from list_workloads) for the Pending steps of `report`. `history`: also list
+    the finished Workflows of the workflow's own namespace (the newest Succeeded run gives Argo's
+    estimates of steps that do not exist yet)."""
+    namespace = snapshot.namespace
+    if not cluster.discovery().kueue_version:
+        return view
     cluster_queues, namespaces = involved(snapshot, view, report)
     if not cluster_queues and not history:
         return view

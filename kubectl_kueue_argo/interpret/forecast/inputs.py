@@ -75,6 +75,19 @@ class QueueModel:
     unknown_running: bool = False           # quota held by Workloads that could not be read
     ends: Dict[str, int] = field(default_factory=dict)   # time source (or "unknown") -> running Workloads
 
+    def queued(self, key):
+        """Is `key` in the queue (not running)?"""
+        if getattr(self, "_queued", None) is None or len(self._queued) != len(self.queue):
+            self._queued = {job.key for job in self.queue}
+        return key in self._queued
+
+    def endless(self):
+        """Keys of the running Workloads whose end is unknown."""
+        if getattr(self, "_endless", None) is None:
+            self._endless = [key for key, item in self.items.items() if item.time_source is None
+                             and not self.queued(key)]
+        return self._endless
+
 
 # ---- capacity ------------------------------------------------------------------------------------
 
@@ -145,10 +158,11 @@ class WorkloadFacts(Placement):
     usage: Dict[Tuple[str, str], Fraction] = field(default_factory=dict)
 
 
-def workload_facts(raw):
+def workload_facts(raw, view=None):
+    """`view`: the Workload's WorkloadView if the status report already made it."""
     where = placement(raw)
     admission = mapping(mapping(mapping(raw).get("status")).get("admission"))
-    return WorkloadFacts(**vars(where), raw=mapping(raw), view=workload_view(raw),
+    return WorkloadFacts(**vars(where), raw=mapping(raw), view=view or workload_view(raw),
                          usage=assigned_usage(admission) if where.holds_quota else {})
 
 

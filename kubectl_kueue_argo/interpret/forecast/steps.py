@@ -38,6 +38,8 @@ class ForecastContext:
                 self.argo.add_node(snapshot.namespace, step.pod_name, own[1], step.node)
         elif snapshot.workflow:
             self.argo.add_workflow(snapshot.workflow)
+        self.views = {(step.workload.namespace, step.workload.name): step.workload
+                      for step in (report.steps if report is not None else ()) if step.workload is not None}
         self.pods = {(mapping(p.get("metadata")).get("namespace") or snapshot.namespace,
                       mapping(p.get("metadata")).get("name")): p for p in snapshot.pods or ()}
         self.lq_positions = {}
@@ -56,8 +58,8 @@ class ForecastContext:
         return self.lq_map.get((place.namespace, place.queue_name)) if place.queued else None
 
     def facts_for(self, cluster_queue):
-        return [inputs.workload_facts(raw) for raw, place in zip(self.raws, self.placements)
-                if self.cluster_queue_of(place) == cluster_queue]
+        return [inputs.workload_facts(raw, self.views.get((place.namespace, place.name)))
+                for raw, place in zip(self.raws, self.placements) if self.cluster_queue_of(place) == cluster_queue]
 
     def model(self, cluster_queue):
         if cluster_queue not in self._models:
@@ -100,6 +102,13 @@ def _step_forecast(step, context, outcomes):
     cluster_queue = step.cluster_queue or context.lq_map.get((step.workload.namespace, step.workload.queue_name))
     if not cluster_queue:
         return unknown(f"the ClusterQueue behind LocalQueue {step.local_queue or '?'} is unknown")
+    return forecast_workload(context, cluster_queue, f"{step.workload.namespace}/{step.workload.name}", outcomes)
+
+
+def forecast_workload(context, cluster_queue, key, outcomes=None):
+    """The StartForecast of pending Workload `key` ("<namespace>/<name>") in `cluster_queue`.
+    `outcomes` caches one simulation per ClusterQueue across calls."""
+    outcomes = {} if outcomes is None else outcomes
     if context.snapshot.cluster_queues is None:
         return unknown(f"ClusterQueue {cluster_queue} could not be read", cluster_queue=cluster_queue)
     model = context.model(cluster_queue)
@@ -110,7 +119,6 @@ def _step_forecast(step, context, outcomes):
                        cluster_queue=cluster_queue)
     if cluster_queue not in outcomes:
         outcomes[cluster_queue] = simulate({cluster_queue: model.capacity}, model.running, model.queue)
-    key = f"{step.workload.namespace}/{step.workload.name}"
     outcome = outcomes[cluster_queue].get(key)
     if outcome is None:
         return unknown(f"its Workload is not in the queue of ClusterQueue {cluster_queue}", cluster_queue=cluster_queue)
@@ -147,4 +155,4 @@ def _unique_workloads(view, snapshot):
     return raws
 
 
-__all__ = ["forecast_steps", "ForecastContext", "involved"]
+__all__ = ["forecast_steps", "forecast_workload", "ForecastContext", "involved"]

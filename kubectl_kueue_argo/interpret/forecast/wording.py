@@ -76,7 +76,7 @@ def describe(model, key, target=None):
     details = [amounts_text(item.usage_or_requests), item.time_source or "end unknown"]
     if item.overdue:
         details.append("overdue")
-    queued = "queued ahead of it; " if any(job.key == key for job in model.queue) else ""
+    queued = "queued ahead of it; " if model.queued(key) else ""
     return f"{who} ({queued}{', '.join(d for d in details if d)})"
 
 
@@ -108,8 +108,7 @@ def _blocked_reason(model, outcome):
     if outcome.blocked == sim.BEHIND_NEVER_FITS:
         return (f"StrictFIFO: {describe(model, outcome.blocked_by)} is ahead of it and never fits the nominal "
                 f"quota, so the queue does not move")
-    holders = [key for key, item in model.items.items() if item.time_source is None
-               and not any(job.key == key for job in model.queue)]
+    holders = model.endless()
     if model.unknown_running:
         holders.append("?unreadable")
     names = [describe(model, key) if not key.startswith("?") else "Workloads that could not be read"
