@@ -59,7 +59,7 @@ def demand_document(demand, sentence, starved):
     return {
         "peak": _amounts(demand.peak), "pods": demand.pods,
         "nominal": _amounts(demand.nominal),
-        "withBorrowing": None if demand.with_borrowing is None else _amounts(demand.with_borrowing),
+        "withBorrowing": _amounts(demand.with_borrowing),
         "waves": demand.waves, "atOnce": demand.at_once,
         "groups": [{"template": template, "count": count, "requests": _amounts(requests)}
                    for template, requests, count in demand.groups],
@@ -91,7 +91,8 @@ def _capital(text):
 
 
 def _amounts(amounts):
-    return {name: format_quantity(amount, name) for name, amount in sorted(amounts.items())}
+    """resource -> quantity text; None (no limit) stays null."""
+    return {name: None if amount is None else format_quantity(amount, name) for name, amount in sorted(amounts.items())}
 
 
 def manifest_forecast_documents(forecasts):

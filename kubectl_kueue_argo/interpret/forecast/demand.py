@@ -47,7 +47,8 @@ class Block:
     unit: Optional[Unit] = None
     children: List["Block"] = field(default_factory=list)
     deps: List[List[int]] = field(default_factory=list)   # dag: indexes of the children each child waits for
-    limit: Optional[int] = None      # template parallelism: children at once
+    limit: Optional[int] = None      # template parallelism: pods of its steps or tasks at once
+    group: Optional[tuple] = None    # unit: (template node name, its parallelism) it counts against
 
 
 @dataclass
@@ -64,7 +65,7 @@ class QueueDemand:
     pods: int
     groups: List[tuple]              # (template, requests, count), the largest first
     nominal: Dict[str, Fraction]
-    with_borrowing: Optional[Dict[str, Fraction]]   # None: no limit (cohort without borrowingLimit)
+    with_borrowing: Dict[str, Optional[Fraction]]   # per resource; None: no limit (cohort, no borrowingLimit)
     waves: Optional[int]             # at least this many waves; None: some pod never fits the nominal quota
     at_once: Optional[int]           # a fan-out of identical pods: how many fit at once; else None
     starved: List[tuple] = field(default_factory=list)   # (template, requests, the fan-out template)
@@ -111,7 +112,7 @@ class _Expander:
                 base, index = found.group(1), int(found.group(2))
                 self.loops[base] = max(self.loops.get(base, 0), index + 1)
 
-    def template_block(self, resolved, name, depth, scope):
+    def template_block(self, resolved, name, depth, scope, group=None):
         if resolved is None or depth > MAX_DEPTH or self.units > MAX_UNITS:
             self._note(f"template of {name} not expanded" + (" (too deep or too many pods)" if resolved else ""))
             return Block("par", name)
@@ -123,26 +124,28 @@ class _Expander:
             requests = self.counted.get(name) or self.counted_by_template.get(template.get("name") or "") or (
                 dict(step.row.requests) if step else {})
             queue = step.row.queue_name if step else resolved.queue_name
-            return Block("unit", name, unit=Unit(name, resolved.name, requests, queue))
+            return Block("unit", name, unit=Unit(name, resolved.name, requests, queue), group=group)
         inner_scope = _scope(resolved.origin) or scope
+        counted_in = (name, limit) if limit else None
         if resolved.type == "steps":
             groups = []
-            for index, group in enumerate(sequence(template.get("steps"))):
-                calls = group if isinstance(group, list) else [group]
+            for index, step_group in enumerate(sequence(template.get("steps"))):
+                calls = step_group if isinstance(step_group, list) else [step_group]
                 group_name = f"{name}[{index}]"
                 groups.append(Block("par", group_name, limit=limit, children=[
-                    self.call_block(call, f"{group_name}.{mapping(call).get('name')}", depth, inner_scope)
+                    self.call_block(call, f"{group_name}.{mapping(call).get('name')}", depth, inner_scope, counted_in)
                     for call in calls if isinstance(call, dict)]))
             return Block("seq", name, children=groups)
         if resolved.type == "dag":
             tasks = [task for task in sequence(mapping(template.get("dag")).get("tasks")) if isinstance(task, dict)]
             index = {task.get("name"): position for position, task in enumerate(tasks)}
-            children = [self.call_block(task, f"{name}.{task.get('name')}", depth, inner_scope) for task in tasks]
+            children = [self.call_block(task, f"{name}.{task.get('name')}", depth, inner_scope, counted_in)
+                        for task in tasks]
             deps = [sorted({index[d] for d in _dependencies(task) if d in index}) for task in tasks]
             return Block("dag", name, children=children, deps=deps, limit=limit)
         return Block("par", name)          # suspend, http, plugin: no pod of its own in the quota
 
-    def call_block(self, call, name, depth, scope):
+    def call_block(self, call, name, depth, scope, group=None):
         ref = call.get("templateRef") if isinstance(call.get("templateRef"), dict) else None
         template_name = call.get("template") if isinstance(call.get("template"), str) else None
         scope_text = f"{scope[0]}/{scope[1]}" if scope and not ref else None
@@ -152,8 +155,8 @@ class _Expander:
             resolved = None
         count = self._count(call, name)
         if count is None:
-            return self.template_block(resolved, name, depth + 1, scope)
-        return Block("par", name, children=[self.template_block(resolved, f"{name}({index}:)", depth + 1, scope)
+            return self.template_block(resolved, name, depth + 1, scope, group)
+        return Block("par", name, children=[self.template_block(resolved, f"{name}({index}:)", depth + 1, scope, group)
                                             for index in range(count)])
 
     def _count(self, call, name):
@@ -251,12 +254,12 @@ def _peak(block, counted, nominal):
     if block.kind == "dag":
         chosen = _max_antichain([_weight(bag, nominal) for bag in bags], _closure(block.deps))
         bags = [bags[index] for index in chosen]
-    if block.limit and len(bags) > block.limit:
-        bags = sorted(bags, key=lambda bag: _weight(bag, nominal), reverse=True)[:block.limit]
     total = {}
     for bag in bags:
         for key, count in bag.items():
             total[key] = total.get(key, 0) + count
+    if block.limit and sum(total.values()) > block.limit:
+        total = _largest_pods(total, block.limit, nominal)
     return total
 
 
@@ -396,17 +399,17 @@ def _starved(groups, nominal):
 
 
 def _with_borrowing(raw, nominal):
-    """Per resource, nominal plus the borrowing limits; None when a flavor in a cohort has no limit."""
+    """Per resource, nominal plus the borrowing limits; None for a resource some flavor may borrow
+    without limit (in a cohort, a missing borrowingLimit means no limit)."""
     if not cohort_name(raw):
         return dict(nominal)
     total = dict(nominal)
     for group in map(mapping, sequence(mapping(mapping(raw).get("spec")).get("resourceGroups"))):
         for flavor in map(mapping, sequence(group.get("flavors"))):
             for resource in map(mapping, sequence(flavor.get("resources"))):
-                limit = quantity_or_none(resource.get("borrowingLimit"))
-                if limit is None:
-                    return None
-                total[str(resource.get("name"))] = total.get(str(resource.get("name")), 0) + limit
+                name, limit = str(resource.get("name")), quantity_or_none(resource.get("borrowingLimit"))
+                if total.get(name) is not None:
+                    total[name] = None if limit is None else total[name] + limit
     return total
 
 

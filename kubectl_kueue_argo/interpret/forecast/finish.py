@@ -122,7 +122,9 @@ class _Builder:
         if self.problem:
             return []
         if block.kind == "unit":
-            return self._unit(block.unit, after, None)
+            if block.group:
+                self.limits[block.group[0]] = block.group[1]
+            return self._unit(block.unit, after, block.group[0] if block.group else None)
         if block.kind == "seq":
             current = list(after)
             for child in block.children:
@@ -131,7 +133,7 @@ class _Builder:
         if block.kind == "par":
             exits = []
             for child in block.children:
-                exits += self._child(child, after, block)
+                exits += self.link(child, after)
             return self._barrier(block.name, exits)
         exits_of = {}
 
@@ -141,18 +143,12 @@ class _Builder:
                 for dependency in block.deps[index]:
                     if dependency not in trail:
                         waits += visit(dependency, trail + (index,))
-                exits_of[index] = self._child(block.children[index], waits, block)
+                exits_of[index] = self.link(block.children[index], waits)
             return exits_of[index]
         exits = []
         for index in range(len(block.children)):
             exits += visit(index)
         return self._barrier(block.name, exits)
-
-    def _child(self, child, after, parent):
-        if child.kind == "unit" and parent.limit:
-            self.limits[parent.name] = parent.limit
-            return self._unit(child.unit, after, parent.name)
-        return self.link(child, after)
 
     def _barrier(self, name, exits):
         if len(exits) <= 1:

@@ -157,8 +157,8 @@ def demand_sentence(demand):
     shown = {name: demand.nominal.get(name, 0) for name in demand.peak}
     has = amounts_text(shown) or "no quota for them"
     borrowing = ""
-    if demand.with_borrowing is None:
-        borrowing = " nominal (no borrowing limit in its cohort)"
+    if any(demand.with_borrowing.get(name) is None for name in demand.peak):
+        borrowing = " nominal (its cohort sets no borrowing limit)"
     elif demand.with_borrowing != demand.nominal:
         borrowing = f" nominal, {amounts_text({n: demand.with_borrowing.get(n, 0) for n in demand.peak})} with borrowing"
     verb = "want" if demand.pods != 1 else "wants"
