@@ -7,6 +7,7 @@ Workloads in the ClusterQueues of the waiting steps), and the ClusterQueues' vis
 forecast's basis, never an error.
 """
 from kubectl_kueue_argo.errors import ApiError, UnreachableError
+from kubectl_kueue_argo.interpret.dicts import sequence
 from kubectl_kueue_argo.interpret.forecast import inputs
 from kubectl_kueue_argo.interpret.forecast.steps import involved
 from kubectl_kueue_argo.sources.live import VISIBILITY_GROUP, slim_workload
@@ -83,7 +84,7 @@ def read_files(files, snapshot, report, *, history=False):
         namespace = (workflow.get("metadata") or {}).get("namespace") or snapshot.namespace
         view.workflows.setdefault(namespace, []).append(workflow)
     summaries = [item for summary in files.by_kind.get("PendingWorkloadsSummary", [])
-                 for item in summary.get("items") or []]
+                 for item in sequence(summary.get("items"))]
     cluster_queues, _ = involved(snapshot, view, report, local_queues=files.objects("LocalQueue"))
     lists = inputs.whole_visibility_lists(summaries, files.objects("LocalQueue"), files.objects("ClusterQueue"))
     for name in cluster_queues:

@@ -288,7 +288,10 @@ def queue_model(name, cluster_queue, workloads, *, argo_index, pods, lq_map, pen
     all_namespaces: False when Workloads of other namespaces could not be read."""
     if cluster_queue is None:
         return QueueModel(name, None, problem="unreadable")
-    info = cluster_queue_info(cluster_queue)
+    try:
+        info = cluster_queue_info(cluster_queue)
+    except (TypeError, ValueError, AttributeError):   # a damaged object: say it cannot be read
+        return QueueModel(name, None, problem="unreadable")
     model = QueueModel(name, capacity_of(cluster_queue), cohort=cohort_name(cluster_queue))
     if info.status.stopped or info.status.active is False:
         model.problem = "stopped" if info.status.stopped else "inactive"
