@@ -259,3 +259,8 @@ def build_state(n_steps, m_unrelated, *, workflow_part=None, unrelated_part=None
     extra, summaries = queues_and_config(wf["pending"], other["pending"])
     objects = [wf["workflow"]] + wf["pods"] + wf["workloads"] + other["objects"] + extra + summaries
     return objects, dict(wf["counts"], unrelated=len(other["objects"]))
+
+
+def queue_length(objects):
+    """Pending Workloads in the ClusterQueue (every LocalQueue's visibility list)."""
+    return sum(len(o.get("items") or []) for o in objects if o.get("kind") == "PendingWorkloadsSummary")

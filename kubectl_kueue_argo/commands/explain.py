@@ -118,13 +118,21 @@ def _explain_workflow(session, workflow, *, output, color):
     from kubectl_kueue_argo.interpret.diagnose.diagnosis import diagnose
     from kubectl_kueue_argo.render.explain import diagnosis_document, render_diagnosis_text
 
-    snapshot = session.status_snapshot(workflow, with_cluster_config=True)
+    from kubectl_kueue_argo.commands.forecasting import add_workflow_forecast, forecast_snapshot
+    from kubectl_kueue_argo.render.forecast import render_workflow_forecast, workflow_forecast_document
+
+    snapshot, listed = forecast_snapshot(session, workflow, with_cluster_config=True)
     now = session.now()
-    diagnosis = diagnose(build_status_report(snapshot, now), snapshot, now)
+    report = build_status_report(snapshot, now)
+    forecast = add_workflow_forecast(session, snapshot, report, now, listed)   # sets step.forecast too
+    diagnosis = diagnose(report, snapshot, now)
     if output in ("json", "yaml"):
-        click.echo(dump(diagnosis_document(diagnosis), output), nl=False)
+        document = diagnosis_document(diagnosis)
+        document.update(workflow_forecast_document(forecast, report.steps))
+        click.echo(dump(document, output), nl=False)
     else:
-        click.echo(render_diagnosis_text(diagnosis, color=color), nl=False)
+        click.echo(render_diagnosis_text(diagnosis, color=color) + "\n" + render_workflow_forecast(forecast, color=color),
+                   nl=False)
     return any(finding.severity == "error" for finding in diagnosis.all_findings())
 
 

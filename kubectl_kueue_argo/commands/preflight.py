@@ -2,12 +2,14 @@
 analyse, print. Offline, the kubernetes package is never imported."""
 import click
 
+from kubectl_kueue_argo.commands.forecasting import manifest_forecasts
 from kubectl_kueue_argo.errors import ApiError, ConfigError, UnreachableError, UsageError
 from kubectl_kueue_argo.interpret.argo.spec import referenced_templates
 from kubectl_kueue_argo.interpret.kueue.config import namespace_management, parse_manager_config
 from kubectl_kueue_argo.interpret.preflight.analysis import ClusterFacts, PreflightOptions, analyze
 from kubectl_kueue_argo.model import Finding
 from kubectl_kueue_argo.quantity import QuantityError, parse_quantity
+from kubectl_kueue_argo.render.forecast import manifest_forecast_documents, render_manifest_forecasts
 from kubectl_kueue_argo.render.preflight import preflight_document, render_preflight_text
 from kubectl_kueue_argo.render.structured import dump
 from kubectl_kueue_argo.sources.manifests import load_documents
@@ -21,12 +23,16 @@ def run_preflight(session, filenames, *, offline, output, color, executor):
     manifests = [document for _, document in documents]
     notes = []
     facts = _cluster_facts(session, manifests, offline, notes)
-    report = analyze(documents, cluster=facts, options=PreflightOptions(executor_requests=_executor(executor)))
+    options = PreflightOptions(executor_requests=_executor(executor))
+    report = analyze(documents, cluster=facts, options=options)
     report.findings.extend(notes)
+    forecasts = manifest_forecasts(session, manifests, facts, options, offline=offline)
     if output in ("json", "yaml"):
-        click.echo(dump(preflight_document(report), output), nl=False)
+        click.echo(dump(dict(preflight_document(report), workflows=manifest_forecast_documents(forecasts)), output),
+                   nl=False)
     else:
-        click.echo(render_preflight_text(report, color=color), nl=False)
+        click.echo(render_preflight_text(report, color=color) + render_manifest_forecasts(forecasts, color=color),
+                   nl=False)
     return any(finding.severity == "error" for finding in report.findings)
 
 

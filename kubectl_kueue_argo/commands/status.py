@@ -37,6 +37,9 @@ Examples:
   # All workflows of the namespace (or -A), the one waiting longest first
   kubectl kueue-argo status -A -l team=ml
 \b
+  # When will each waiting step start? (simulates the ClusterQueue forward)
+  kubectl kueue-argo status my-wf --forecast
+\b
   # Machine-readable, for scripts
   kubectl kueue-argo status my-wf -o json | jq '.steps[] | select(.kueueState=="Pending")'
 \b
@@ -52,12 +55,14 @@ Examples:
 @click.option("-l", "--selector", metavar="SELECTOR", help="Without WORKFLOW: only workflows with these labels.")
 @click.option("-w", "--watch", is_flag=True, help="Keep the view up to date until the workflow completes.")
 @click.option("--timeline", is_flag=True, help="Show where the time went: queued versus running, per step.")
+@click.option("--forecast", is_flag=True,
+              help="Forecast when each waiting step starts (STARTS column; `forecast` in -o json).")
 @click.option("--no-headers", is_flag=True, help="Print the table without the header block and column names.")
 @click.option("--no-utf8", is_flag=True, help="Draw with ASCII characters only.")
 @filter_options
 @common_options
 @click.pass_context
-def status_command(ctx, workflow, output, all_namespaces, selector, watch, timeline, no_headers, no_utf8,
+def status_command(ctx, workflow, output, all_namespaces, selector, watch, timeline, forecast, no_headers, no_utf8,
                    state, cause, queue, waiting):
     """Show, for each step of WORKFLOW, whether Kueue queues its pod, in which queue, at which
     position, for how long, and why it waits. Without WORKFLOW, list the workflows of the
@@ -67,10 +72,12 @@ def status_command(ctx, workflow, output, all_namespaces, selector, watch, timel
     Argo's pod GC is still shown, from the workflow's node status."""
     session = Session(current_options(ctx))
     stdout = sys.stdout
-    view = _View(output, no_headers, color_allowed(stdout), not no_utf8 and use_utf8(stdout))
+    view = _View(output, no_headers, color_allowed(stdout), not no_utf8 and use_utf8(stdout), forecast)
     view.width = terminal_width(stdout)
     view.clock_pinned = session.offline and clock_pinned()
     view.step_filter = parse_step_filter(state, cause, queue, waiting)
+    if forecast and (watch or timeline or workflow is None):
+        raise UsageError("--forecast needs a WORKFLOW and cannot be combined with --watch or --timeline")
     if watch and session.offline:
         raise UsageError("--watch needs a cluster; it cannot be combined with --from-file")
     if workflow is None:
@@ -85,16 +92,24 @@ def status_command(ctx, workflow, output, all_namespaces, selector, watch, timel
     if watch:
         from kubectl_kueue_argo.commands.watching import watch_workflow
         return watch_workflow(session, workflow, render, tty=stdout.isatty())
-    snapshot = session.status_snapshot(workflow)
-    click.echo(render(build_status_report(snapshot, session.now())), nl=False)
+    if forecast:
+        from kubectl_kueue_argo.commands.forecasting import add_start_forecasts, forecast_snapshot
+        snapshot, listed = forecast_snapshot(session, workflow)
+    else:
+        snapshot = session.status_snapshot(workflow)
+    report = build_status_report(snapshot, session.now())
+    if forecast:
+        add_start_forecasts(session, snapshot, report, report.now, listed)
+    click.echo(render(report), nl=False)
 
 
 class _View:
-    def __init__(self, output, no_headers, color, utf8):
+    def __init__(self, output, no_headers, color, utf8, forecast=False):
         self.output, self.no_headers, self.color, self.utf8 = output, no_headers, color, utf8
         self.width = None            # a terminal's width: fit the table to it; None when piped
         self.clock_pinned = False
         self.step_filter = None
+        self.forecast = forecast
 
     @property
     def structured(self):
@@ -105,7 +120,8 @@ class _View:
         if self.structured:
             return dump(status_document(report), self.output)
         return render_status(report, wide=self.output == "wide", no_headers=self.no_headers,
-                             color=self.color, utf8=self.utf8, width=self.width, clock_pinned=self.clock_pinned)
+                             color=self.color, utf8=self.utf8, width=self.width, clock_pinned=self.clock_pinned,
+                             starts=self.forecast)
 
     def timeline(self, report):
         from kubectl_kueue_argo.interpret.status.timeline import build_timeline, timeline_document

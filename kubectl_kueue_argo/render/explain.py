@@ -4,6 +4,7 @@ Every string that came from the cluster goes through escape_terminal; colour onl
 """
 import textwrap
 
+from kubectl_kueue_argo.render.forecast import forecast_line
 from kubectl_kueue_argo.render.text import escape_terminal, paint, prose_duration
 
 WIDTH = 100
@@ -51,6 +52,8 @@ def _step_block(step_diagnosis, color):
         lines.append("  No problem found.")
     for finding in step_diagnosis.findings:
         lines.extend(_finding_lines(finding, color))
+    if step.forecast is not None:      # explain WF computes start forecasts (interpret/forecast)
+        lines.extend(_wrap(forecast_line(step.forecast), "  ", "    "))
     return lines
 
 

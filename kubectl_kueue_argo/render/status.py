@@ -2,6 +2,7 @@
 from dataclasses import dataclass
 from typing import Callable, Optional
 
+from kubectl_kueue_argo.render.forecast import starts_cell
 from kubectl_kueue_argo.render.table import fit_to_width, format_table, truncate
 from kubectl_kueue_argo.render.text import escape_terminal, human_duration, ordinal, paint
 from kubectl_kueue_argo.timeutil import format_time, parse_time, seconds_between
@@ -90,6 +91,7 @@ FLAVORS = Column("FLAVORS", _of_step(lambda step: ",".join(sorted({str(flavor) f
 LQ_POS = Column("LQ-POS", _position(lambda position: position.local_queue))
 CQ_POS = Column("CQ-POS", _position(lambda position: position.cluster_queue))
 NODE = Column("NODE", _of_step(lambda step: step.host_node), shrink_to=12)
+STARTS = Column("STARTS", _of_step(starts_cell))      # status --forecast, right after WAITED
 
 # The default fits 80 columns for usual names: the phase is the STEP icon, the template and the pod
 # are in -o wide, which has every column (`argo get -o wide`'s first).
@@ -111,7 +113,7 @@ def status_columns(wide=False, extra=()):
 
 
 def render_status(report, *, wide=False, no_headers=False, color=False, utf8=True, width=None, extra_columns=(),
-                  clock_pinned=False):
+                  clock_pinned=False, starts=False):
     """The header block, the step table and the findings. `width`: the terminal's width, to fit the
     table and header into it (… marks a cut); None (piped output) never shortens anything.
     `clock_pinned`: KUEUE_ARGO_NOW set the clock, so an offline header does not call it the snapshot's time."""
@@ -119,6 +121,8 @@ def render_status(report, *, wide=False, no_headers=False, color=False, utf8=Tru
     if not no_headers:
         parts.append(render_header(report, color=color, width=width, clock_pinned=clock_pinned))
         parts.append("")
+    if starts:
+        extra_columns = tuple(extra_columns) + ((STARTS, "WAITED"),)
     parts.append(render_step_table(report, wide=wide, no_headers=no_headers, color=color, utf8=utf8, width=width,
                                    extra_columns=extra_columns))
     notes = render_findings_footer(report, color=color)

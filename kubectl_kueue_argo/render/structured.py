@@ -6,6 +6,7 @@ import json
 import yaml
 
 from kubectl_kueue_argo.quantity import format_quantity
+from kubectl_kueue_argo.render.forecast import forecast_document
 
 
 def status_document(report):
@@ -57,6 +58,7 @@ def step_document(step):
         "startedAt": step.started_at,
         "finishedAt": step.finished_at,
         "requests": {name: format_quantity(amount, name) for name, amount in sorted((workload.requests if workload else {}).items())},
+        "forecast": forecast_document(step.forecast),   # status --forecast, explain: Pending steps only
     }
 
 

@@ -55,6 +55,7 @@ class LiveCluster:
     def __init__(self, transport):
         self.transport = transport
         self._discovery = None
+        self.listed_workloads = None    # namespace -> its Workloads, when a forecast listed them first
 
     # -- primitives -------------------------------------------------------------------------
 
@@ -131,6 +132,8 @@ class LiveCluster:
 
     def workloads_for_pods(self, namespace, pods):
         """The Workloads of these pods only: by job-uid label in chunks, and by name for groups."""
+        if self.listed_workloads is not None and namespace in self.listed_workloads:
+            return self.listed_workloads[namespace]     # a superset, already read: the pods find theirs
         uids = [pod["metadata"]["uid"] for pod in pods
                 if (pod.get("metadata") or {}).get("uid") and (podfacts.is_managed(pod) or podfacts.queue_label(pod))]
         path = self.kueue_path("workloads", namespace)

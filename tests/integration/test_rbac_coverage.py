@@ -140,6 +140,8 @@ def _commands(scenario, tmp_path):
     namespace, name = scenario.expected["namespace"], scenario.expected["workflow"]
     commands = [("status", name, "-n", namespace, "-o", "json"),
                 ("explain", "-f", _manifests(scenario, tmp_path), "-n", namespace)]
+    if _status_has_option("--forecast"):
+        commands.append(("status", name, "-n", namespace, "--forecast", "-o", "json"))
     if _status_lists_workflows():
         commands.append(("status", "-n", namespace, "-o", "json"))
     if _available("kubectl_kueue_argo.interpret.diagnose.diagnosis") and _available("kubectl_kueue_argo.render.explain"):
@@ -332,4 +334,5 @@ def test_optional_reads_are_the_cluster_extras(recorded):
                       (_to_access(*entry) for entry in recorded)
                       if access is not None and access.namespace is None and " -A" not in access.command}
     assert cluster_scoped <= {("kueue.x-k8s.io", "clusterqueues"), ("argoproj.io", "clusterworkflowtemplates"),
-                              ("", "namespaces")}
+                              ("", "namespaces"), ("visibility.kueue.x-k8s.io", "clusterqueues/pendingworkloads"),
+                              ("kueue.x-k8s.io", "workloads")}   # the last two: forecasts

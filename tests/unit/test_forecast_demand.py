@@ -1,0 +1,168 @@
+"""Peak concurrent demand of a workflow, its waves against quota, the newest successful run Argo's
+estimator would pick, and the finish time under quota (plain dicts)."""
+from datetime import datetime, timezone
+from fractions import Fraction
+from types import SimpleNamespace
+
+from kubectl_kueue_argo.interpret.forecast.demand import expand, loop_free_name, peak_demand, units_of
+from kubectl_kueue_argo.interpret.forecast.finish import baseline, finish_forecast
+from kubectl_kueue_argo.interpret.forecast.inputs import ClusterView
+from kubectl_kueue_argo.interpret.forecast.steps import ForecastContext
+from kubectl_kueue_argo.interpret.preflight.analysis import PreflightOptions, plan_document
+from kubectl_kueue_argo.model import Snapshot
+
+NOW = datetime(2026, 8, 24, 10, 0, tzinfo=timezone.utc)
+NO_EXECUTOR = PreflightOptions(executor_requests={})
+
+
+def pod(name, cpu, memory="1Gi", queue="q"):
+    return {"name": name, "metadata": {"labels": {"kueue.x-k8s.io/queue-name": queue}},
+            "container": {"image": "x", "resources": {"requests": {"cpu": str(cpu), "memory": memory}}}}
+
+
+def workflow(templates, name="wf", **spec):
+    return {"apiVersion": "argoproj.io/v1alpha1", "kind": "Workflow", "metadata": {"name": name, "namespace": "ml"},
+            "spec": dict({"entrypoint": templates[0]["name"], "templates": templates}, **spec)}
+
+
+def cluster_queue(cpu=32, memory="256Gi", *, strategy="BestEffortFIFO", cohort=None, borrowing=None):
+    resources = [{"name": "cpu", "nominalQuota": str(cpu)}, {"name": "memory", "nominalQuota": memory}]
+    if borrowing is not None:
+        resources[0]["borrowingLimit"] = str(borrowing)
+    spec = {"queueingStrategy": strategy, "resourceGroups": [{"coveredResources": ["cpu", "memory"],
+                                                              "flavors": [{"name": "f", "resources": resources}]}]}
+    if cohort:
+        spec["cohortName"] = cohort
+    return {"apiVersion": "kueue.x-k8s.io/v1beta2", "kind": "ClusterQueue", "metadata": {"name": "cq"}, "spec": spec}
+
+
+def demand_of(document, cq=None, nodes=None):
+    plan = plan_document(document, [], None, NO_EXECUTOR)
+    expansion = expand(plan, document["metadata"]["name"], nodes)
+    demands = peak_demand(expansion, {"cq": cq or cluster_queue()}, lambda queue: "cq" if queue == "q" else None,
+                          parallelism=plan.spec.get("parallelism"))
+    return demands.get("cq"), expansion
+
+
+def groups(demand):
+    return {template: count for template, _, count in demand.groups}
+
+
+def test_a_fan_out_against_quota_in_waves():
+    dag = {"name": "main", "dag": {"tasks": [{"name": "shard", "template": "shard", "withSequence": {"count": "40"}}]}}
+    demand, _ = demand_of(workflow([dag, pod("shard", 4, "8Gi")]))
+    assert demand.pods == 40 and demand.peak == {"cpu": 160, "memory": 40 * 8 * 2**30}
+    assert demand.at_once == 8 and demand.waves == 5
+    assert demand.with_borrowing == demand.nominal          # no cohort: nothing to borrow
+
+
+def test_steps_run_groups_one_after_the_other():
+    steps = {"name": "main", "steps": [
+        [{"name": "a", "template": "a"}, {"name": "b", "template": "b"}],
+        [{"name": "c", "template": "c", "withItems": [1, 2, 3, 4, 5]}]]}
+    demand, expansion = demand_of(workflow([steps, pod("a", 4), pod("b", 4), pod("c", 1)]))
+    assert groups(demand) == {"a": 1, "b": 1}              # 8 cpu beat 5 x 1 cpu
+    names = {unit.name for unit in units_of(expansion.root)}
+    assert {"wf[0].a", "wf[0].b", "wf[1].c(0:)", "wf[1].c(4:)"} <= names
+
+
+def test_dag_peak_is_the_heaviest_set_of_independent_tasks():
+    dag = {"name": "main", "dag": {"tasks": [
+        {"name": "A", "template": "small"},
+        {"name": "B", "template": "mid", "dependencies": ["A"]},
+        {"name": "C", "template": "mid", "depends": "A.Succeeded"},
+        {"name": "D", "template": "big", "depends": "B && C"},
+        {"name": "E", "template": "small", "depends": "A"}]}}
+    demand, _ = demand_of(workflow([dag, pod("small", 1), pod("mid", 6), pod("big", 10)]))
+    assert groups(demand) == {"mid": 2, "small": 1}        # B, C and E: 13 cpu; D alone is 10 (+E: 11)
+    assert demand.peak["cpu"] == 13
+
+
+def test_template_and_workflow_parallelism_limit_the_peak():
+    dag = {"name": "main", "parallelism": 3,
+           "dag": {"tasks": [{"name": "s", "template": "s", "withSequence": {"start": "1", "end": "10"}}]}}
+    demand, _ = demand_of(workflow([dag, pod("s", 2)]))
+    assert demand.pods == 3
+    open_dag = {"name": "main", "dag": {"tasks": [{"name": "s", "template": "s", "withSequence": {"count": 10}}]}}
+    demand, _ = demand_of(workflow([open_dag, pod("s", 2)], parallelism=4))
+    assert demand.pods == 4
+    steps = {"name": "main", "parallelism": 2, "steps": [[{"name": f"s{i}", "template": "s"} for i in range(5)]]}
+    demand, expansion = demand_of(workflow([steps, pod("s", 2)]))
+    assert demand.pods == 2 and {unit.name for unit in units_of(expansion.root)} == {f"wf[0].s{i}" for i in range(5)}
+
+
+def test_with_param_counts_what_the_status_shows_else_one_with_a_note():
+    dag = {"name": "main", "dag": {"tasks": [{"name": "p", "template": "p", "withParam": "{{tasks.x.outputs.result}}"}]}}
+    demand, expansion = demand_of(workflow([dag, pod("p", 1)]))
+    assert demand.pods == 1 and any("fan-out count of wf.p is unknown" in note for note in expansion.notes)
+    nodes = {str(i): {"id": str(i), "name": f"wf.p({i}:item-{i})", "type": "Pod"} for i in range(6)}
+    demand, expansion = demand_of(workflow([dag, pod("p", 1)]), nodes=nodes)
+    assert demand.pods == 6 and not expansion.notes
+    assert loop_free_name("wf.a(3:x).b(0:y)") == "wf.a(3:).b(0:)"
+
+
+def test_borrowing_and_pods_that_never_fit():
+    steps = {"name": "main", "steps": [[{"name": "huge", "template": "huge"}]]}
+    demand, _ = demand_of(workflow([steps, pod("huge", 40)]), cluster_queue(32, cohort="c", borrowing=16))
+    assert demand.waves is None and demand.with_borrowing["cpu"] == 48
+    assert demand.with_borrowing["memory"] is None          # in a cohort, no borrowingLimit means no limit
+
+
+def test_a_large_step_next_to_a_fan_out_is_starved_in_best_effort_only():
+    dag = {"name": "main", "dag": {"tasks": [{"name": "shard", "template": "shard", "withSequence": {"count": "40"}},
+                                             {"name": "merge", "template": "merge"}]}}
+    templates = [dag, pod("shard", 4, "8Gi"), pod("merge", 8, "64Gi")]
+    demand, _ = demand_of(workflow(templates))
+    assert [(template, other) for template, _, other in demand.starved] == [("merge", "shard")]
+    strict, _ = demand_of(workflow(templates), cluster_queue(strategy="StrictFIFO"))
+    assert strict.starved == []
+    small = [dag, pod("shard", 4, "8Gi"), pod("merge", 1, "1Gi")]
+    assert demand_of(workflow(small))[0].starved == []   # it needs less than a finishing shard frees
+
+
+def test_baseline_is_the_newest_succeeded_run_of_the_same_template():
+    label = {"workflows.argoproj.io/workflow-template": "etl"}
+
+    def run(name, created, phase, seconds):
+        nodes = {f"{name}-1": {"id": f"{name}-1", "name": f"{name}.step(0:a)", "type": "Pod",
+                               "startedAt": "2026-08-24T08:00:00Z",
+                               "finishedAt": f"2026-08-24T08:{seconds // 60:02d}:00Z"}}
+        return {"metadata": {"name": name, "creationTimestamp": created,
+                             "labels": dict(label, **{"workflows.argoproj.io/phase": phase})},
+                "status": {"phase": phase, "nodes": nodes}}
+    runs = [run("etl-old", "2026-08-23T08:00:00Z", "Succeeded", 600),
+            run("etl-new", "2026-08-24T07:00:00Z", "Succeeded", 300),
+            run("etl-failed", "2026-08-24T09:00:00Z", "Failed", 900)]
+    name, durations = baseline({"metadata": {"name": "etl-now", "labels": label}}, runs)
+    assert name == "etl-new" and durations == {"etl-now.step(0:)": 300.0}
+    assert baseline({"metadata": {"name": "x", "labels": {}}}, runs) == (None, {})
+
+
+def test_finish_under_quota_with_baseline_durations():
+    dag = {"name": "main", "dag": {"tasks": [
+        {"name": "prep", "template": "p"},
+        {"name": "shard", "template": "s", "depends": "prep", "withSequence": {"count": "4"}},
+        {"name": "merge", "template": "p", "depends": "shard"}]}}
+    document = workflow([dag, pod("p", 1), pod("s", 4)])
+    plan = plan_document(document, [], None, NO_EXECUTOR)
+    expansion = expand(plan, "wf")
+    snapshot = Snapshot(namespace="ml", cluster_queues=[cluster_queue(8)],
+                        local_queues=[{"metadata": {"name": "q", "namespace": "ml"}, "spec": {"clusterQueue": "cq"}}])
+    context = ForecastContext(snapshot, ClusterView(), NOW)
+    durations = {"wf.prep": 60.0, "wf.merge": 30.0, **{f"wf.shard({i}:)": 100.0 for i in range(4)}}
+    finish = finish_forecast(expansion, SimpleNamespace(steps=[]), context, durations)
+    # prep 60 s; 4 shards of 4 cpu in 8 cpu: two waves of 100 s; merge 30 s: 60 + 200 + 30.
+    assert (finish.finish_in_seconds, finish.running_seconds, finish.queued_seconds) == (290, 190, 100)
+    limited = finish_forecast(expansion, SimpleNamespace(steps=[]), context, durations, parallelism=1)
+    assert limited.finish_in_seconds == 60 + 4 * 100 + 30     # one pod of the workflow at a time
+    missing = finish_forecast(expansion, SimpleNamespace(steps=[]), context, {"wf.prep": 60.0})
+    assert missing.finish_in_seconds is None and "run time is unknown" in missing.basis[0]
+
+
+def test_peak_uses_what_kueue_counts_for_pods_that_exist():
+    dag = {"name": "main", "dag": {"tasks": [{"name": "s", "template": "s", "withItems": ["a", "b"]}]}}
+    document = workflow([dag, pod("s", 4)])
+    plan = plan_document(document, [], None, NO_EXECUTOR)
+    nodes = {"n0": {"id": "n0", "name": "wf.s(0:a)", "type": "Pod", "templateName": "s"}}
+    expansion = expand(plan, "wf", nodes, requests={"wf.s(0:a)": {"cpu": Fraction(9, 2)}})
+    assert [unit.requests for unit in units_of(expansion.root)] == [{"cpu": Fraction(9, 2)}] * 2
