@@ -67,5 +67,18 @@ class Session:
                                                  with_cluster_config=with_cluster_config)
 
 
+_KEPT = []
+
+
+def keep_until_exit(*objects):
+    """Hold large objects (a snapshot, a report) until the process ends: cli.main exits with
+    os._exit, so they are never freed one by one. In-process callers release them."""
+    _KEPT.extend(objects)
+
+
+def release_kept():
+    _KEPT.clear()
+
+
 def _clock_pinned():
     return bool(os.environ.get("KUEUE_ARGO_NOW"))

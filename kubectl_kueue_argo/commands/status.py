@@ -5,7 +5,7 @@ import shutil
 import click
 
 from kubectl_kueue_argo.commands.options import common_options, current_options, output_option, use_utf8
-from kubectl_kueue_argo.commands.session import Session
+from kubectl_kueue_argo.commands.session import Session, keep_until_exit
 from kubectl_kueue_argo.errors import UsageError
 from kubectl_kueue_argo.interpret.status.correlate import build_status_report
 from kubectl_kueue_argo.render.status import render_status
@@ -72,7 +72,9 @@ def status_command(ctx, workflow, output, all_namespaces, selector, watch, timel
         from kubectl_kueue_argo.commands.watching import watch_workflow
         return watch_workflow(session, workflow, render, tty=stdout.isatty())
     snapshot = session.status_snapshot(workflow)
-    click.echo(render(build_status_report(snapshot, session.now())), nl=False)
+    report = build_status_report(snapshot, session.now())
+    keep_until_exit(session, snapshot, report)
+    click.echo(render(report), nl=False)
 
 
 class _View:
