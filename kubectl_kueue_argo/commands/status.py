@@ -1,4 +1,5 @@
 """`status [WF]`: one row per step with its Kueue state, or one row per workflow."""
+import re
 import sys
 import shutil
 
@@ -44,12 +45,15 @@ Examples:
 @click.option("-A", "--all-namespaces", is_flag=True, help="Without WORKFLOW: list the workflows of all namespaces.")
 @click.option("-l", "--selector", metavar="SELECTOR", help="Without WORKFLOW: only workflows with these labels.")
 @click.option("-w", "--watch", is_flag=True, help="Keep the view up to date until the workflow completes.")
+@click.option("--interval", metavar="DURATION", default="2s", show_default=True,
+              help="With --watch: how often queue positions are polled (the visibility API cannot be "
+                   "watched; everything else is), e.g. 2s, 500ms, 1m.")
 @click.option("--timeline", is_flag=True, help="Show where the time went: queued versus running, per step.")
 @click.option("--no-headers", is_flag=True, help="Print the table without the header block and column names.")
 @click.option("--no-utf8", is_flag=True, help="Draw with ASCII characters only.")
 @common_options
 @click.pass_context
-def status_command(ctx, workflow, output, all_namespaces, selector, watch, timeline, no_headers, no_utf8):
+def status_command(ctx, workflow, output, all_namespaces, selector, watch, interval, timeline, no_headers, no_utf8):
     """Show, for each step of WORKFLOW, whether Kueue queues its pod, in which queue, at which
     position, for how long, and why it waits. Without WORKFLOW, list the workflows of the
     namespace with their steps counted by Kueue state, the longest current wait first.
@@ -61,20 +65,34 @@ def status_command(ctx, workflow, output, all_namespaces, selector, watch, timel
     view = _View(output, no_headers, color_allowed(stdout), not no_utf8 and use_utf8(stdout))
     if watch and session.offline:
         raise UsageError("--watch needs a cluster; it cannot be combined with --from-file")
+    interval = _interval_seconds(interval)
     if workflow is None:
         if timeline:
             raise UsageError("--timeline needs a WORKFLOW")
-        return _overview(session, view, all_namespaces, selector, watch, tty=stdout.isatty())
+        return _overview(session, view, all_namespaces, selector, watch, tty=stdout.isatty(), interval=interval)
     if all_namespaces or selector:
         raise UsageError("-A and -l list workflows; they cannot be combined with a WORKFLOW name")
     render = (lambda report: view.timeline(report)) if timeline else view.report
     if watch:
         from kubectl_kueue_argo.commands.watching import watch_workflow
-        return watch_workflow(session, workflow, render, tty=stdout.isatty())
+        return watch_workflow(session, workflow, render, tty=stdout.isatty(), interval=interval)
     snapshot = session.status_snapshot(workflow)
     report = build_status_report(snapshot, session.now())
     keep_until_exit(session, snapshot, report)
     click.echo(render(report), nl=False)
+
+
+_INTERVAL = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m)?")
+_INTERVAL_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, None: 1.0}
+
+
+def _interval_seconds(value):
+    """--interval: seconds, or a duration with ms, s or m; at least 0.1 s."""
+    match = _INTERVAL.fullmatch(str(value).strip())
+    seconds = float(match.group(1)) * _INTERVAL_UNITS[match.group(2)] if match else 0.0
+    if seconds < 0.1:
+        raise UsageError(f'invalid --interval "{value}": use a duration of at least 100ms, like 2s or 500ms')
+    return seconds
 
 
 class _View:
@@ -104,7 +122,7 @@ class _View:
         return render_timeline(timeline, width=width, utf8=self.utf8, color=self.color)
 
 
-def _overview(session, view, all_namespaces, selector, watch, *, tty):
+def _overview(session, view, all_namespaces, selector, watch, *, tty, interval):
     from kubectl_kueue_argo.interpret.status.overview import build_overview, overview_document
     from kubectl_kueue_argo.interpret.selectors import selector_matcher
     from kubectl_kueue_argo.render.overview import empty_message, render_overview
@@ -125,7 +143,7 @@ def _overview(session, view, all_namespaces, selector, watch, *, tty):
 
     if watch:
         from kubectl_kueue_argo.commands.watching import watch_overview
-        return watch_overview(session, namespace, selector, render, tty=tty)
+        return watch_overview(session, namespace, selector, render, tty=tty, interval=interval)
     matcher = selector_matcher(selector)
     if session.offline:
         objects = overview_source.read_files(session.files(), namespace, matcher)

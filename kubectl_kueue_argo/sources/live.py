@@ -131,17 +131,27 @@ class LiveCluster:
 
     def workloads_for_pods(self, namespace, pods):
         """The Workloads of these pods only: by job-uid label in chunks, and by name for groups."""
+        return self.workloads_for_pods_with_version(namespace, pods)[0]
+
+    def workloads_for_pods_with_version(self, namespace, pods):
+        """workloads_for_pods, and the resourceVersion of its first LIST (None without one): a
+        watch from there sees every later change of these Workloads."""
         uids = [pod["metadata"]["uid"] for pod in pods
                 if (pod.get("metadata") or {}).get("uid") and (podfacts.is_managed(pod) or podfacts.queue_label(pod))]
         path = self.kueue_path("workloads", namespace)
-        workloads = []
+        workloads, versions = [], []
+
+        def read(**selectors):
+            items, version = self.list_with_version(path, slim=slim_workload, **selectors)
+            workloads.extend(items)
+            versions.append(version)
+
         for start in range(0, len(uids), SELECTOR_CHUNK):
-            chunk = ",".join(uids[start:start + SELECTOR_CHUNK])
-            workloads.extend(self.list_items(path, label_selector=f"{JOB_UID_LABEL} in ({chunk})", slim=slim_workload))
+            read(label_selector=f"{JOB_UID_LABEL} in ({','.join(uids[start:start + SELECTOR_CHUNK])})")
         found = {(wl.get("metadata") or {}).get("name") for wl in workloads}
         for name in sorted(_explicit_workload_names(pods) - found):
-            workloads.extend(self.list_items(path, field_selector=f"metadata.name={name}", slim=slim_workload))
-        return workloads
+            read(field_selector=f"metadata.name={name}")
+        return workloads, (versions[0] if versions else None)
 
     def snapshot_for_workflow(self, namespace, name, *, with_cluster_config=False):
         with bulk_read():

@@ -511,6 +511,7 @@ def test_expire_watches_sends_410(server, api):
     assert ev["type"] == "ERROR"
     assert ev["object"]["code"] == 410 and ev["object"]["reason"] == "Expired"
     assert w.next() is None
+    server.wait_for_no_watchers()   # the handler unregisters the watch after the stream ended
     assert server.watcher_count() == 0
 
 

@@ -307,11 +307,17 @@ def _sum_resources(mappings):
 class WorkloadIndex:
     """Same-namespace lookups of Workloads for pods; views are built on first use."""
 
-    def __init__(self, workloads):
+    def __init__(self, workloads, previous=None):
+        """`previous`: an index of an earlier moment (status --watch); the views of the Workloads
+        that are still the very same objects are taken from it instead of being built again."""
         self._raw, self._views = {}, {}
         self._by_job_uid, self._by_controller_uid, self._by_pod_uid, self._by_pod_name = {}, {}, {}, {}
         for workload in workloads or ():
             self._add(_dict(workload))
+        if previous is not None:
+            for key, view in previous._views.items():
+                if self._raw.get(key) is previous._raw.get(key):
+                    self._views[key] = view
 
     def _add(self, workload):
         meta = _dict(workload.get("metadata"))
