@@ -147,7 +147,7 @@ def _follow(watcher, screen, draw, *, poll, finished, interval, clock):
     gc.enable()   # a long-running view: the CLI turned the collector off for one-shot reads
     if isinstance(screen, TerminalScreen):
         screen.wake = watcher.changed
-    drawn_generation, dirty, last_draw, cost = None, True, 0.0, 0.0
+    drawn_generation, dirty, last_draw, cost, text = None, True, 0.0, 0.0, None
     next_poll = time.monotonic()   # positions before the first frame
     try:
         with screen:
@@ -156,8 +156,8 @@ def _follow(watcher, screen, draw, *, poll, finished, interval, clock):
                 if now >= next_poll:
                     dirty = poll() or dirty
                     next_poll = now + interval
-                    if isinstance(screen, TerminalScreen):
-                        dirty = True   # the clock line moves (only that line is rewritten)
+                    if text is not None and not dirty:
+                        screen.show(clock(), text)   # the clock line moves: only that line is rewritten
                 if screen.reader_gone():
                     raise BrokenPipeError()
                 done = watcher.generation != drawn_generation and finished()
@@ -167,7 +167,8 @@ def _follow(watcher, screen, draw, *, poll, finished, interval, clock):
                     if wait <= 0:
                         generation = watcher.generation
                         started = time.process_time()
-                        screen.show(clock(), draw())
+                        text = draw()
+                        screen.show(clock(), text)
                         cost = time.process_time() - started
                         last_draw, drawn_generation, dirty = time.monotonic(), generation, False
                         if done:

@@ -8,6 +8,7 @@ import os
 
 import yaml
 
+from kubectl_kueue_argo import yamlio
 from kubectl_kueue_argo.errors import InputError
 
 ARGO_KINDS = ("Workflow", "CronWorkflow", "WorkflowTemplate", "ClusterWorkflowTemplate")
@@ -89,7 +90,7 @@ def _read(path):
 
 def _yaml_documents(text, source):
     try:
-        return list(yaml.safe_load_all(text))
+        return list(yamlio.safe_load_all(text))
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         where = f", line {mark.line + 1}" if mark is not None else ""

@@ -1,0 +1,60 @@
+"""The namespace overview reads a constant number of LISTs (plus pages) whatever the number of
+workflows, pods and steps, and never the pods or Workloads of finished workflows."""
+import math
+
+from benchmarks.scale import build_overview_state
+from tests.support.cli import run_cli
+from tests.support.fakeapi import FakeApiServer
+from tests.support.kubeconfig import write_kubeconfig
+from tests.support.live import load_into
+
+PAGE = 500
+
+
+def _overview(tmp_path, **sizes):
+    objects, counts = build_overview_state(**sizes)
+    finished = {obj["metadata"]["name"] for obj in objects if obj.get("kind") == "Workflow"
+                and obj["status"]["phase"] == "Succeeded"}
+    with FakeApiServer() as server:
+        load_into(server, objects)
+        kubeconfig = write_kubeconfig(tmp_path / "kubeconfig", server.url, namespace="ml-team")
+        result = run_cli("status", "--kubeconfig", kubeconfig, "-o", "json")
+        assert result.exit_code == 0, result.stderr
+        return result.json, list(server.requests), finished, counts
+
+
+def _by_resource(records):
+    counts = {}
+    for record in records:
+        counts[record.resource] = counts.get(record.resource, 0) + 1
+    return counts
+
+
+def test_overview_requests_do_not_grow_with_workflows_or_steps(tmp_path):
+    small, small_requests, _, _ = _overview(tmp_path, finished=2, pods_per=3, big=10)
+    large, large_requests, finished, counts = _overview(tmp_path, finished=30, pods_per=40, big=1200)
+    assert len(large["workflows"]) == 31 and counts["Pod"] > 2000
+    small_counts, large_counts = _by_resource(small_requests), _by_resource(large_requests)
+    running_pods = sum(1 for record in large_requests if record.resource == "pods")
+    for resource in set(small_counts) | set(large_counts):
+        if resource in ("pods", "workloads"):
+            continue   # pages of 500 pods, and job-uid selectors of 500 UIDs
+        assert small_counts.get(resource) == large_counts.get(resource), resource
+    pods_of_running = 1200 + 1   # no pod for a few steps, so fewer
+    assert running_pods <= math.ceil(pods_of_running / PAGE)
+    assert large_counts["workloads"] <= math.ceil(pods_of_running / PAGE)
+    assert all(record.verb in ("list", "get") and record.name is None for record in large_requests
+               if record.resource in ("pods", "workloads"))
+    pod_selectors = [record.query.get("labelSelector", "") for record in large_requests if record.resource == "pods"]
+    assert pod_selectors and not any(name in selector for selector in pod_selectors for name in finished)
+
+
+def test_finished_workflows_are_counted_from_their_node_status(tmp_path):
+    document, _, finished, _ = _overview(tmp_path, finished=3, pods_per=4, big=10)
+    rows = {row["name"]: row for row in document["workflows"]}
+    for name in finished:
+        row = rows[name]
+        assert row["phase"] == "Succeeded" and row["steps"]["progress"] == "4/4"
+        assert row["summary"]["Finished"] == 4 and row["steps"]["waiting"] == 0 and row["longestWait"] is None
+    running = [row for name, row in rows.items() if name not in finished]
+    assert len(running) == 1 and running[0]["steps"]["waiting"] > 0 and running[0]["longestWait"]
