@@ -243,7 +243,7 @@ def _apply_event(server, kind, workload, pod, moment):
 
 
 def bench_watch(root, unrelated=(3000, 30000), n_steps=BIG_STEPS, log=print, n_events=WATCH_EVENTS,
-                seconds=WATCH_SECONDS):
+                seconds=WATCH_SECONDS, warmup=3.0):
     rows = []
     for m_unrelated in unrelated:
         objects, counts = cluster.build_state(n_steps, m_unrelated)
@@ -266,7 +266,7 @@ def bench_watch(root, unrelated=(3000, 30000), n_steps=BIG_STEPS, log=print, n_e
             deadline = time.monotonic() + 300
             while frames.frames < 1 and time.monotonic() < deadline and process.poll() is None:
                 time.sleep(0.05)
-            time.sleep(3.0)   # the first positions poll and its frame
+            time.sleep(warmup)   # the first positions poll and its frame
             cpu_start, frames_start = _proc_cpu_seconds(process.pid), frames.frames
             started = time.monotonic()
             admitted_sent = {}
@@ -314,12 +314,12 @@ def _seconds(value):
 # ------------------------------------------------------------------------------------------------
 # offline and the YAML bundle
 
-def bench_offline(root, n_steps=BIG_STEPS, m_unrelated=1000, log=print):
+def bench_offline(root, n_steps=BIG_STEPS, m_unrelated=1000, log=print, repeat=3):
     objects, _ = cluster.build_state(n_steps, m_unrelated)
     server = serve(objects, 0.0)
     try:
         kubeconfig = kubeconfig_for(server)
-        live = [run_plugin(root, ["--kubeconfig", kubeconfig, "status", cluster.WORKFLOW]) for _ in range(3)]
+        live = [run_plugin(root, ["--kubeconfig", kubeconfig, "status", cluster.WORKFLOW]) for _ in range(repeat)]
     finally:
         server.close()
     bundle = os.path.join(tempfile.mkdtemp(prefix="kueue-argo-bundle-"), "bundle.json")
@@ -328,7 +328,7 @@ def bench_offline(root, n_steps=BIG_STEPS, m_unrelated=1000, log=print):
     del objects
     env_unpinned = {k: v for k, v in plugin_env(root).items() if k != "KUEUE_ARGO_NOW"}
     offline = [run_measured(["-m", "kubectl_kueue_argo", "status", cluster.WORKFLOW, "-n", cluster.NAMESPACE,
-                             "--from-file", bundle], env_unpinned, cwd=root) for _ in range(3)]
+                             "--from-file", bundle], env_unpinned, cwd=root) for _ in range(repeat)]
     if any(run["rc"] != 0 for run in offline + live):
         raise RuntimeError("offline or live status failed: " + (offline + live)[0]["stderr"][-1000:])
     row = {"N": n_steps, "M": m_unrelated, "bundle_mb": os.path.getsize(bundle) / 1e6,
