@@ -40,12 +40,7 @@ def watch_workflow(session, name, render, *, tty, interval=DEFAULT_INTERVAL, str
     ]
     watcher = ResourceWatcher(cluster, resources)
     if kueue_version:
-        def list_workloads():
-            items, version = cluster.workloads_for_pods_with_version(namespace, watcher.objects("pods"))
-            return items, version or watcher.version("pods")
-
-        watcher.add(WatchedResource("workloads", cluster.kueue_path("workloads", namespace), slim=slim_workload,
-                                    accept=PodOwnedWorkloads(watcher), lister=list_workloads, depends_on="pods"))
+        _watch_workloads_of_pods(watcher, cluster, namespace)
         cluster.add_kueue_objects(base, [], with_cluster_config=False)  # queues once; Workloads come from the watch
     else:
         base.kueue_installed = False
@@ -119,12 +114,7 @@ def watch_overview(session, namespace, selector, render, *, tty, interval=DEFAUL
                                 accept=pod_of_running_workflow, lister=list_pods, depends_on="workflows",
                                 recheck_on_change=True))
     if kueue_version:
-        def list_workloads():
-            items, version = cluster.workloads_for_pods_with_version(namespace, watcher.objects("pods"))
-            return items, version or watcher.version("pods")
-
-        watcher.add(WatchedResource("workloads", cluster.kueue_path("workloads", namespace), slim=slim_workload,
-                                    accept=PodOwnedWorkloads(watcher), lister=list_workloads, depends_on="pods"))
+        _watch_workloads_of_pods(watcher, cluster, namespace)
     watcher.start()
 
     def draw():
@@ -135,6 +125,17 @@ def watch_overview(session, namespace, selector, render, *, tty, interval=DEFAUL
     title = f"status {'-A' if namespace is None else '-n ' + namespace}"
     _follow(watcher, _screen(tty, stream), draw, poll=lambda: False, finished=lambda: False, interval=interval,
             clock=lambda: _clock_line(title, interval, session.now()))
+
+
+def _watch_workloads_of_pods(watcher, cluster, namespace):
+    """Watch the namespace's Workloads, keeping those of the watched pods: listed by job-uid as the
+    one-shot views list them, then followed from that LIST's resourceVersion."""
+    def list_workloads():
+        items, version = cluster.workloads_for_pods_with_version(namespace, watcher.objects("pods"))
+        return items, version or watcher.version("pods")
+
+    watcher.add(WatchedResource("workloads", cluster.kueue_path("workloads", namespace), slim=slim_workload,
+                                accept=PodOwnedWorkloads(watcher), lister=list_workloads, depends_on="pods"))
 
 
 def _screen(tty, stream):
