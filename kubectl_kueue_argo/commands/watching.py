@@ -145,7 +145,8 @@ def _screen(tty, stream):
 
 def _follow(watcher, screen, draw, *, poll, finished, interval, clock):
     """Redraw after changes (coalesced), poll every `interval`, end when finished() says so."""
-    gc.enable()   # a long-running view: the CLI turned the collector off for one-shot reads
+    gc.freeze()   # what the first LISTs read is never traversed by the collector (it has no cycles) ...
+    gc.enable()   # ... which a long-running view needs back on (the CLI turns it off for one-shot reads)
     if isinstance(screen, TerminalScreen):
         screen.wake = watcher.changed
     drawn_generation, dirty, last_draw, cost, text = None, True, 0.0, 0.0, None
