@@ -125,9 +125,10 @@ class LiveCluster:
             raise NotFoundError(f'workflows.argoproj.io "{name}" not found in namespace "{namespace}"',
                                 404, "NotFound") from None
 
-    def workflow_pods(self, namespace, workflow_name):
+    def workflow_pods(self, namespace, workflow_name, *, nodes_readable=False):
+        """`nodes_readable`: the workflow's node status is there, so no pod's ARGO_TEMPLATE is read."""
         return self.list_items(f"/api/v1/namespaces/{namespace}/pods", label_selector=f"{WORKFLOW_LABEL}={workflow_name}",
-                               slim=slim_pod)
+                               slim=slim_pod_without_argo_template if nodes_readable else slim_pod)
 
     def workloads_for_pods(self, namespace, pods):
         """The Workloads of these pods only: by job-uid label in chunks, and by name for groups."""
@@ -157,7 +158,7 @@ class LiveCluster:
         with bulk_read():
             workflow = self.workflow(namespace, name)
             snapshot = Snapshot(namespace=namespace, workflow=workflow, source="live")
-            snapshot.pods = self.workflow_pods(namespace, name)
+            snapshot.pods = self.workflow_pods(namespace, name, nodes_readable=_has_node_status(workflow))
             self.add_kueue_objects(snapshot, snapshot.pods, with_cluster_config=with_cluster_config)
         return snapshot
 
@@ -271,17 +272,26 @@ def bulk_read():
 
 
 # -- trimming what no command reads -------------------------------------------------------------
-# An Argo pod is ~7 KB of JSON and ~31 KB once decoded, mostly the executor's env (ARGO_TEMPLATE
-# three times), volumes and volume mounts; a pod Workload copies that spec. No command reads
-# them, so they are dropped as each page arrives: peak memory then grows by ~11 KB per pod and per
-# Workload instead of ~31 KB. Kept: everything else, including the one env entry
-# interpret.argo.workflow.nodes_from_pods reads (ARGO_TEMPLATE, first container that has it).
+# An Argo pod is ~7 KB of JSON and ~36 KB once decoded, mostly the executor's env (ARGO_TEMPLATE
+# three times), volumes, volume mounts, images and commands; a pod Workload copies that spec. No
+# command reads them, so they are dropped as each page arrives. Kept: everything else, including
+# the one env entry interpret.argo.workflow.nodes_from_pods reads (ARGO_TEMPLATE, first container
+# that has it).
 
-_UNREAD_CONTAINER_FIELDS = ("volumeMounts", "volumeDevices")
+# Of a container only these are read: its name, what it requests (restartPolicy makes an init
+# container a sidecar, whose requests add up) and ARGO_TEMPLATE; image, command, args, probes,
+# mounts... are dropped. A Workload's pod templates keep their containers' requests only.
+_READ_CONTAINER_FIELDS = frozenset(("name", "resources", "restartPolicy", "env"))
+_READ_WORKLOAD_POD_SPEC_FIELDS = ("containers", "initContainers", "resources", "overhead")
 
 
-def slim_pod(pod):
-    """Drop from a pod (in place) the fields no command reads; returns it."""
+_UNREAD_POD_STATUS_FIELDS = ("hostIP", "hostIPs", "podIP", "podIPs", "qosClass")
+_UNREAD_CONTAINER_STATUS_FIELDS = ("image", "imageID", "containerID")
+
+
+def slim_pod(pod, keep_argo_template=True):
+    """Drop from a pod (in place) the fields no command reads; returns it. ARGO_TEMPLATE is only
+    read when the workflow's node status is offloaded (nodes_from_pods)."""
     if not isinstance(pod, dict):
         return pod
     metadata = pod.get("metadata")
@@ -289,8 +299,21 @@ def slim_pod(pod):
         metadata.pop("managedFields", None)
     spec = pod.get("spec")
     if isinstance(spec, dict):
-        _slim_pod_spec(spec, keep_argo_template=True)
+        _slim_pod_spec(spec, keep_argo_template=keep_argo_template)
+    status = pod.get("status")
+    if isinstance(status, dict):
+        for field in _UNREAD_POD_STATUS_FIELDS:
+            status.pop(field, None)
+        for key in ("containerStatuses", "initContainerStatuses"):
+            for container in status.get(key) or ():
+                if isinstance(container, dict):
+                    for field in _UNREAD_CONTAINER_STATUS_FIELDS:
+                        container.pop(field, None)
     return pod
+
+
+def slim_pod_without_argo_template(pod):
+    return slim_pod(pod, keep_argo_template=False)
 
 
 def slim_workload(workload):
@@ -305,6 +328,7 @@ def slim_workload(workload):
         spec = template.get("spec") if isinstance(template, dict) else None
         if isinstance(spec, dict):
             _slim_pod_spec(spec, keep_argo_template=False)
+            pod_set["template"] = {"spec": {key: spec[key] for key in _READ_WORKLOAD_POD_SPEC_FIELDS if key in spec}}
     return workload
 
 
@@ -318,8 +342,8 @@ def _slim_pod_spec(spec, keep_argo_template):
         for container in containers:
             if not isinstance(container, dict):
                 continue
-            for field in _UNREAD_CONTAINER_FIELDS:
-                container.pop(field, None)
+            for field in [field for field in container if field not in _READ_CONTAINER_FIELDS]:
+                del container[field]
             env = container.get("env")
             if env is None:
                 continue
@@ -333,6 +357,13 @@ def _slim_pod_spec(spec, keep_argo_template):
                 container["env"] = kept
             else:
                 del container["env"]
+
+
+def _has_node_status(workflow):
+    """Inline nodes (compressed ones might not decode: then the pods' ARGO_TEMPLATE is needed)."""
+    status = workflow.get("status") if isinstance(workflow, dict) else None
+    nodes = status.get("nodes") if isinstance(status, dict) else None
+    return isinstance(nodes, dict) and bool(nodes)
 
 
 def _explicit_workload_names(pods):
