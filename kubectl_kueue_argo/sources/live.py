@@ -286,6 +286,11 @@ _READ_WORKLOAD_POD_SPEC_FIELDS = ("containers", "initContainers", "resources", "
 
 
 _UNREAD_POD_STATUS_FIELDS = ("hostIP", "hostIPs", "podIP", "podIPs", "qosClass")
+# Pod conditions read: PodScheduled (when the gate was lifted, and why a pod does not schedule)
+# and DisruptionTarget (why a pod was stopped). Ready, Initialized and the like are dropped.
+_READ_POD_CONDITIONS = frozenset(("PodScheduled", "DisruptionTarget"))
+# The API server adds these two to every pod (DefaultTolerationSeconds): they say nothing.
+_DEFAULT_TOLERATIONS = frozenset(("node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"))
 _UNREAD_CONTAINER_STATUS_FIELDS = ("image", "imageID", "containerID")
 
 
@@ -300,16 +305,29 @@ def slim_pod(pod, keep_argo_template=True):
     spec = pod.get("spec")
     if isinstance(spec, dict):
         _slim_pod_spec(spec, keep_argo_template=keep_argo_template)
+        tolerations = spec.get("tolerations")
+        if isinstance(tolerations, list):
+            spec["tolerations"] = [toleration for toleration in tolerations if not _default_toleration(toleration)]
     status = pod.get("status")
     if isinstance(status, dict):
         for field in _UNREAD_POD_STATUS_FIELDS:
             status.pop(field, None)
+        conditions = status.get("conditions")
+        if isinstance(conditions, list):
+            status["conditions"] = [condition for condition in conditions
+                                    if not isinstance(condition, dict) or condition.get("type") in _READ_POD_CONDITIONS]
         for key in ("containerStatuses", "initContainerStatuses"):
             for container in status.get(key) or ():
                 if isinstance(container, dict):
                     for field in _UNREAD_CONTAINER_STATUS_FIELDS:
                         container.pop(field, None)
     return pod
+
+
+def _default_toleration(toleration):
+    return (isinstance(toleration, dict) and toleration.get("key") in _DEFAULT_TOLERATIONS
+            and toleration.get("operator") == "Exists" and toleration.get("effect") == "NoExecute"
+            and toleration.get("tolerationSeconds") == 300)
 
 
 def slim_pod_without_argo_template(pod):
