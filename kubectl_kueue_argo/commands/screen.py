@@ -24,17 +24,19 @@ class TerminalScreen:
         self.wake = wake or threading.Event()   # set on a resize, so the caller redraws at once
         self.resized = False
         self._shown = []
-        self._previous_handler = None
+        self._previous_handler = self._previous_term = None
 
     def __enter__(self):
         self._write(ENTER)
         if hasattr(signal, "SIGWINCH") and threading.current_thread() is threading.main_thread():
             self._previous_handler = signal.signal(signal.SIGWINCH, self._on_resize)
+            self._previous_term = signal.signal(signal.SIGTERM, _terminate)   # restore the terminal on kill too
         return self
 
     def __exit__(self, *exc):
         if self._previous_handler is not None:
             signal.signal(signal.SIGWINCH, self._previous_handler)
+            signal.signal(signal.SIGTERM, self._previous_term)
         try:
             self._write(LEAVE)
         except (BrokenPipeError, OSError, ValueError):
@@ -70,6 +72,10 @@ class TerminalScreen:
     def _write(self, data):
         self.stream.write(data)
         self.stream.flush()
+
+
+def _terminate(*_):
+    raise SystemExit(143)   # unwinds through __exit__, which leaves the alternate screen
 
 
 class PipedScreen:

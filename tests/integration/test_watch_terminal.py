@@ -123,6 +123,20 @@ def test_watch_uses_the_alternate_screen_and_restores_the_terminal_on_ctrl_c(liv
         terminal.close()
 
 
+def test_watch_restores_the_terminal_when_terminated(live):
+    server, kubeconfig = live
+    terminal = _Terminal(_watch_argv(kubeconfig))
+    try:
+        terminal.wait_for(lambda t: "hello2b" in t.text())
+        terminal.process.send_signal(signal.SIGTERM)
+        terminal.process.wait(timeout=20)
+        terminal.pump(0.5)
+        assert terminal.process.returncode == 143
+        assert bytes(terminal.raw).endswith(b"\x1b[?7h\x1b[?25h\x1b[?1049l")
+    finally:
+        terminal.close()
+
+
 def test_watch_redraws_only_what_changed_and_nothing_without_a_change(live):
     server, kubeconfig = live
     terminal = _Terminal(_watch_argv(kubeconfig))
