@@ -168,10 +168,10 @@ def _follow(watcher, screen, draw, *, poll, finished, interval, clock):
                                                                               REDRAW_COST_FACTOR * cost) - now
                     if wait <= 0:
                         generation = watcher.generation
-                        started = time.process_time()
+                        started = time.thread_time()   # this thread's work, not the watch threads'
                         text = draw()
                         screen.show(clock(), text)
-                        cost = time.process_time() - started
+                        cost = time.thread_time() - started
                         last_draw, drawn_generation, dirty = time.monotonic(), generation, False
                         if done:
                             return

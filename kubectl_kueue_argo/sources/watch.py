@@ -269,9 +269,13 @@ class PodOwnedWorkloads:
         uid = (metadata.get("labels") or {}).get(self.JOB_UID_LABEL)
         if uid and held(self.pods_key, uid):
             return True
+        owned_by_a_pod = False
         for ref in metadata.get("ownerReferences") or ():
             if isinstance(ref, dict) and ref.get("uid") and held(self.pods_key, ref["uid"]):
                 return True
+            owned_by_a_pod = owned_by_a_pod or (isinstance(ref, dict) and ref.get("kind") == "Pod")
+        if owned_by_a_pod:
+            return False   # another pod's (a pod group's Workload is owned by each of its pods)
         return metadata.get("name") in self._names()
 
     def _names(self):
