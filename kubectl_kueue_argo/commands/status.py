@@ -10,7 +10,7 @@ from kubectl_kueue_argo.commands.session import Session, keep_until_exit
 from kubectl_kueue_argo.errors import UsageError
 from kubectl_kueue_argo.interpret.status.correlate import build_status_report
 from kubectl_kueue_argo.render.status import render_status
-from kubectl_kueue_argo.render.structured import dump, status_document
+from kubectl_kueue_argo.render.structured import dump, status_document, write
 from kubectl_kueue_argo.render.text import color_allowed
 
 STATUS_EXAMPLES = """
@@ -79,6 +79,8 @@ def status_command(ctx, workflow, output, all_namespaces, selector, watch, inter
     snapshot = session.status_snapshot(workflow)
     report = build_status_report(snapshot, session.now())
     keep_until_exit(session, snapshot, report)
+    if view.structured and not timeline:
+        return write(status_document(report), view.output, sys.stdout)
     click.echo(render(report), nl=False)
 
 
