@@ -36,5 +36,5 @@ def test_scale_benchmarks_run_at_small_size(capsys):
     offline = scale.bench_offline(scale.ROOT, n_steps=60, m_unrelated=20, repeat=1)[0]
     assert offline["offline_wall"] > 0 and offline["live_wall"] > 0
     bundle = scale.bench_bundle(scale.ROOT, megabytes=0.2)[0]
-    assert bundle["rc"] == 0 and bundle["documents"] > 1
+    assert bundle["rc"] in (0, 3) and bundle["objects"] > 1
     capsys.readouterr()
