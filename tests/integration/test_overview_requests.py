@@ -58,3 +58,40 @@ def test_finished_workflows_are_counted_from_their_node_status(tmp_path):
         assert row["summary"]["Finished"] == 4 and row["steps"]["waiting"] == 0 and row["longestWait"] is None
     running = [row for name, row in rows.items() if name not in finished]
     assert len(running) == 1 and running[0]["steps"]["waiting"] > 0 and running[0]["longestWait"]
+
+
+def test_overview_columns_follow_progress_count_waiting_steps_and_errors(tmp_path):
+    from tests.support.scenarios import load_scenario
+
+    with FakeApiServer() as server:
+        expected = {}
+        for name in ("gate-not-removed", "queue-per-template", "finished-podgc"):
+            scenario = load_scenario(name)
+            load_into(server, [obj for obj in scenario.objects if obj.get("kind") != "Namespace"])
+            workflow = next(obj for obj in scenario.objects if obj.get("kind") == "Workflow")
+            expected[workflow["metadata"]["name"]] = workflow["status"].get("progress")
+        kubeconfig = write_kubeconfig(tmp_path / "kubeconfig", server.url, namespace="ml-team")
+        table = run_cli("status", "--kubeconfig", kubeconfig, env={"KUEUE_ARGO_NOW": "2026-08-24T10:30:00Z"})
+    assert table.exit_code == 0, table.stderr
+    header, *lines = table.stdout.splitlines()
+    columns = header.split()
+    assert columns == ["NAME", "PHASE", "STEPS", "WAITING", "INADMISSIBLE", "ADMITTED", "UNMANAGED", "ERRORS",
+                       "LONGEST-WAIT", "AGE"]
+    rows = {line.split()[0]: dict(zip(columns, line.split())) for line in lines}
+    for name, progress in expected.items():
+        assert rows[name]["STEPS"] == progress
+    stuck = rows["stuck-g4t3z"]       # GateNotRemoved: admitted but still gated, an error finding
+    assert stuck["ERRORS"] == "1" and stuck["WAITING"] == "0"
+    assert rows["steps-x7k2p"]["WAITING"] == "1" and rows["steps-x7k2p"]["ERRORS"] == "0"
+    finished = [row for row in rows.values() if row["PHASE"] in ("Succeeded", "Failed")]
+    assert finished and all(row["WAITING"] == "0" and row["ERRORS"] == "0" for row in finished)
+
+
+def test_interval_must_be_a_duration():
+    from tests.support.paths import EXAMPLES
+
+    for bad in ("0", "abc", "10ms", "-1s"):
+        result = run_cli("status", "steps-x7k2p", "--from-file", EXAMPLES / "queue-per-template", "--interval", bad)
+        assert result.exit_code == 2 and f'invalid --interval "{bad}"' in result.stderr, result.stderr
+    ok = run_cli("status", "steps-x7k2p", "--from-file", EXAMPLES / "queue-per-template", "--interval", "500ms")
+    assert ok.exit_code == 0, ok.stderr
