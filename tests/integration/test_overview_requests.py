@@ -32,15 +32,15 @@ def _by_resource(records):
 
 def test_overview_requests_do_not_grow_with_workflows_or_steps(tmp_path):
     small, small_requests, _, _ = _overview(tmp_path, finished=2, pods_per=3, big=10)
-    large, large_requests, finished, counts = _overview(tmp_path, finished=30, pods_per=40, big=1200)
-    assert len(large["workflows"]) == 31 and counts["Pod"] > 2000
+    large, large_requests, finished, counts = _overview(tmp_path, finished=12, pods_per=50, big=700)
+    assert len(large["workflows"]) == 13 and counts["Pod"] > 1200
     small_counts, large_counts = _by_resource(small_requests), _by_resource(large_requests)
     running_pods = sum(1 for record in large_requests if record.resource == "pods")
     for resource in set(small_counts) | set(large_counts):
         if resource in ("pods", "workloads"):
             continue   # pages of 500 pods, and job-uid selectors of 500 UIDs
         assert small_counts.get(resource) == large_counts.get(resource), resource
-    pods_of_running = 1200 + 1   # no pod for a few steps, so fewer
+    pods_of_running = 700 + 1   # no pod for a few steps, so fewer
     assert running_pods <= math.ceil(pods_of_running / PAGE)
     assert large_counts["workloads"] <= math.ceil(pods_of_running / PAGE)
     assert all(record.verb in ("list", "get") and record.name is None for record in large_requests
