@@ -95,3 +95,26 @@ def test_interval_must_be_a_duration():
         assert result.exit_code == 2 and f'invalid --interval "{bad}"' in result.stderr, result.stderr
     ok = run_cli("status", "steps-x7k2p", "--from-file", EXAMPLES / "queue-per-template", "--interval", "500ms")
     assert ok.exit_code == 0, ok.stderr
+
+
+def test_status_requests_do_not_grow_with_steps_or_unrelated_objects(tmp_path):
+    from benchmarks import cluster
+
+    def requests_for(n_steps, m_unrelated):
+        objects, counts = cluster.build_state(n_steps, m_unrelated)
+        with FakeApiServer() as server:
+            load_into(server, objects)
+            kubeconfig = write_kubeconfig(tmp_path / "kubeconfig", server.url, namespace=cluster.NAMESPACE)
+            result = run_cli("status", cluster.WORKFLOW, "--kubeconfig", kubeconfig, "-o", "json",
+                             env={"KUEUE_ARGO_NOW": cluster.NOW})
+            assert result.exit_code == 0, result.stderr
+            return _by_resource(server.requests), counts
+
+    small, _ = requests_for(40, 0)
+    large, counts = requests_for(600, 200)
+    for resource in set(small) | set(large):
+        if resource in ("pods", "workloads", "localqueues/pendingworkloads"):
+            continue   # pages of 500 pods and of 500 job-uids, of 1,000 queue positions
+        assert small.get(resource) == large.get(resource), resource
+    assert large["pods"] == math.ceil(counts["pods"] / PAGE)
+    assert large["workloads"] == math.ceil(counts["pods"] / PAGE)
