@@ -2,7 +2,8 @@
 
 A workflow that still runs is correlated with its pods and Workloads, as `status WF` does. A
 finished one is counted from its node status alone: its pods are not read (most are gone or done),
-so its finished pod steps count as Finished and its other steps as NoPod.
+so its finished Pod steps count as Finished and its other steps (Suspend; HTTP and Plugin, whose
+agent pod Argo deletes at the end) as NoPod.
 """
 from dataclasses import dataclass, field
 from typing import List, Optional
@@ -123,7 +124,7 @@ def _finished_row(workflow, now):
         total += 1
         final = node.get("phase") in argo.FINAL_PHASES
         done += final
-        summary["Finished" if final and node.get("type") != "Suspend" else "NoPod"] += 1
+        summary["Finished" if final and node.get("type") == "Pod" else "NoPod"] += 1   # agent pod: deleted
     return WorkflowRow(
         name=info["name"] or "", namespace=info["namespace"] or "", phase=info["phase"],
         suspended=info["suspended"], running_steps=0, total_steps=total, summary=summary, longest_wait=None,
