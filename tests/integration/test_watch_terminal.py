@@ -102,7 +102,9 @@ def live(tmp_path):
         yield served
 
 
-def test_watch_uses_the_alternate_screen_and_restores_the_terminal_on_ctrl_c(live):
+@pytest.mark.parametrize("signal_number, exit_code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)],
+                         ids=["ctrl-c", "terminated"])
+def test_watch_uses_the_alternate_screen_and_restores_the_terminal_on_exit(live, signal_number, exit_code):
     server, kubeconfig = live
     terminal = _Terminal(_watch_argv(kubeconfig))
     try:
@@ -111,28 +113,12 @@ def test_watch_uses_the_alternate_screen_and_restores_the_terminal_on_ctrl_c(liv
         first_line = terminal.screen.display[0]
         assert f"status {WF} -n ml-team" in first_line and "2026-08-24T10:20:00Z" in first_line   # the clock line
         assert terminal.screen.display[1].startswith("Name:")
-        terminal.process.send_signal(signal.SIGINT)
-        terminal.pump(0)
+        terminal.process.send_signal(signal_number)
         terminal.process.wait(timeout=20)
         terminal.pump(0.5)
-        assert terminal.process.returncode == 130
-        tail = bytes(terminal.raw[terminal.raw.rindex(b"\x1b[?7h"):])
-        assert LEAVE_ALTERNATE in tail and SHOW_CURSOR in tail   # main screen and cursor are back
+        assert terminal.process.returncode == exit_code
+        assert bytes(terminal.raw).endswith(b"\x1b[?7h" + SHOW_CURSOR + LEAVE_ALTERNATE)   # the terminal is back
         assert b"Traceback" not in terminal.process.stderr.read()
-    finally:
-        terminal.close()
-
-
-def test_watch_restores_the_terminal_when_terminated(live):
-    server, kubeconfig = live
-    terminal = _Terminal(_watch_argv(kubeconfig))
-    try:
-        terminal.wait_for(lambda t: "hello2b" in t.text())
-        terminal.process.send_signal(signal.SIGTERM)
-        terminal.process.wait(timeout=20)
-        terminal.pump(0.5)
-        assert terminal.process.returncode == 143
-        assert bytes(terminal.raw).endswith(b"\x1b[?7h\x1b[?25h\x1b[?1049l")
     finally:
         terminal.close()
 
