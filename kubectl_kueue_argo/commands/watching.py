@@ -124,7 +124,7 @@ def watch_overview(session, namespace, selector, render, *, tty, interval=DEFAUL
 
     title = f"status {'-A' if namespace is None else '-n ' + namespace}"
     _follow(watcher, _screen(tty, stream), draw, poll=lambda: False, finished=lambda: False, interval=interval,
-            clock=lambda: _clock_line(title, interval, session.now()))
+            clock=lambda: _clock_line(title, None, session.now()))
 
 
 def _watch_workloads_of_pods(watcher, cluster, namespace):
@@ -184,9 +184,10 @@ def _follow(watcher, screen, draw, *, poll, finished, interval, clock):
         watcher.stop()
 
 
-def _clock_line(title, interval, now):
-    every = f"{interval:g}s"
-    return f"{title}   (watching; positions every {every})   {format_time(now)}"
+def _clock_line(title, polled_every, now):
+    """The line on top of each frame: what is shown, how it is kept up to date, and the time."""
+    how = f"watching; positions every {polled_every:g}s" if polled_every else "watching"
+    return f"{title}   ({how})   {format_time(now)}"
 
 
 def _namespaced_name(obj):
