@@ -57,6 +57,7 @@ FULL = {"sizes": [100, 1000, 5000, 20000], "unrelated_at": 1000, "unrelated": [0
 QUICK = {"sizes": [100, 1000], "unrelated_at": 100, "unrelated": [0, 1000], "extra": [],
          "latencies": [0.0, 0.02], "repeat": 1, "interp": [200, 1000]}
 SINGLE_RUN_FROM = 20000
+PLUGIN_ROOT = ROOT   # --plugin-root: the tree of the plugin measured (another commit's, for "before")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -226,7 +227,7 @@ def _bench_command(server, kubeconfig, env, args, repeat, counts):
     row = {}
     for attempt in range(repeat):
         server.clear_requests()
-        run = run_measured(argv, env)
+        run = run_measured(argv, dict(env, PYTHONPATH=PLUGIN_ROOT), cwd=PLUGIN_ROOT)
         if run["rc"] not in (0, 3):
             raise CommandFailed(f"{' '.join(args)} failed with exit code {run['rc']}: {run['stderr'][-2000:]}")
         walls.append(run["wall"])
@@ -430,6 +431,7 @@ def parse_args(argv):
     parser.add_argument("--serve", metavar="N,M", help="only build the state N,M, serve it and print a kubeconfig "
                                                       "(for profiling a command by hand); Ctrl-C stops")
     parser.add_argument("--latency", type=float, default=0.0, help="with --serve: per-request latency")
+    parser.add_argument("--plugin-root", help="measure the plugin of another tree (e.g. an older commit's)")
     return parser.parse_args(argv)
 
 
@@ -488,7 +490,9 @@ def serve_forever(spec, latency):
 
 
 def main(argv=None):
+    global PLUGIN_ROOT
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    PLUGIN_ROOT = os.path.abspath(args.plugin_root) if args.plugin_root else ROOT
     if args.serve:
         return serve_forever(args.serve, args.latency)
     base, configs, m_series_n = plan(args)

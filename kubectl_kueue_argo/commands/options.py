@@ -17,19 +17,33 @@ _UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m":
 _KEY = "kueue_argo.options"
 
 
+def duration_seconds(value):
+    """A bare number of seconds or a Go duration ("30s", "1m30s", "500ms") in seconds; None if neither."""
+    text = str(value).strip()
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+        return float(text)
+    parts = _DURATION_PART.findall(text)
+    if not parts or "".join(number + unit for number, unit in parts) != text:
+        return None
+    return sum(float(number) * _UNIT_SECONDS[unit] for number, unit in parts)
+
+
 def parse_request_timeout(value):
     """kubectl's --request-timeout: a bare number is seconds, else a Go duration; 0 means none."""
     if value is None or value == "":
         return None
-    text = str(value).strip()
-    if re.fullmatch(r"\d+", text):
-        seconds = float(text)
-    else:
-        parts = _DURATION_PART.findall(text)
-        if not parts or "".join(number + unit for number, unit in parts) != text:
-            raise UsageError(f'invalid --request-timeout "{value}": use a number of seconds or a duration like 30s, 1m')
-        seconds = sum(float(number) * _UNIT_SECONDS[unit] for number, unit in parts)
+    seconds = duration_seconds(value)
+    if seconds is None:
+        raise UsageError(f'invalid --request-timeout "{value}": use a number of seconds or a duration like 30s, 1m')
     return seconds or None
+
+
+def parse_interval(value):
+    """--interval (watch polling): a duration of at least 100ms."""
+    seconds = duration_seconds(value)
+    if seconds is None or seconds < 0.1:
+        raise UsageError(f'invalid --interval "{value}": use a duration of at least 100ms, like 2s or 500ms')
+    return seconds
 
 
 @dataclass

@@ -63,3 +63,16 @@ class Session:
             return self.files().snapshot_for_workflow(workflow_name, self.namespace())
         return self.live().snapshot_for_workflow(self.namespace(), workflow_name,
                                                  with_cluster_config=with_cluster_config)
+
+
+_KEPT = []
+
+
+def keep_until_exit(*objects):
+    """Hold large objects (a snapshot, a report) until the process ends: cli.main exits with
+    os._exit, so they are never freed one by one. In-process callers release them."""
+    _KEPT.extend(objects)
+
+
+def release_kept():
+    _KEPT.clear()

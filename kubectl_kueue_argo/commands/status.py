@@ -5,14 +5,14 @@ import sys
 import click
 
 from kubectl_kueue_argo.commands.options import (clock_pinned, common_options, current_options, output_option,
-                                                 terminal_width, use_utf8)
-from kubectl_kueue_argo.commands.session import Session
+                                                 parse_interval, terminal_width, use_utf8)
+from kubectl_kueue_argo.commands.session import Session, keep_until_exit
 from kubectl_kueue_argo.commands.step_filters import filter_options, parse_step_filter
 from kubectl_kueue_argo.errors import UsageError
 from kubectl_kueue_argo.interpret.status.correlate import build_status_report
 from kubectl_kueue_argo.interpret.status.filters import filter_report
 from kubectl_kueue_argo.render.status import render_status
-from kubectl_kueue_argo.render.structured import dump, status_document
+from kubectl_kueue_argo.render.structured import dump, status_document, write
 from kubectl_kueue_argo.render.text import color_allowed
 
 STATUS_EXAMPLES = """
@@ -54,6 +54,9 @@ Examples:
 @click.option("-A", "--all-namespaces", is_flag=True, help="Without WORKFLOW: list the workflows of all namespaces.")
 @click.option("-l", "--selector", metavar="SELECTOR", help="Without WORKFLOW: only workflows with these labels.")
 @click.option("-w", "--watch", is_flag=True, help="Keep the view up to date until the workflow completes.")
+@click.option("--interval", metavar="DURATION", default="2s", show_default=True,
+              help="With --watch: how often queue positions are polled (the visibility API cannot be "
+                   "watched; everything else is), e.g. 2s, 500ms, 1m.")
 @click.option("--timeline", is_flag=True, help="Show where the time went: queued versus running, per step.")
 @click.option("--forecast", is_flag=True,
               help="Forecast when each waiting step starts (STARTS column; `forecast` in -o json).")
@@ -62,8 +65,8 @@ Examples:
 @filter_options
 @common_options
 @click.pass_context
-def status_command(ctx, workflow, output, all_namespaces, selector, watch, timeline, forecast, no_headers, no_utf8,
-                   state, cause, queue, waiting):
+def status_command(ctx, workflow, output, all_namespaces, selector, watch, interval, timeline, forecast, no_headers,
+                   no_utf8, state, cause, queue, waiting):
     """Show, for each step of WORKFLOW, whether Kueue queues its pod, in which queue, at which
     position, for how long, and why it waits. Without WORKFLOW, list the workflows of the
     namespace with their steps counted by Kueue state, the longest current wait first.
@@ -80,18 +83,19 @@ def status_command(ctx, workflow, output, all_namespaces, selector, watch, timel
         raise UsageError("--forecast needs a WORKFLOW and cannot be combined with --watch or --timeline")
     if watch and session.offline:
         raise UsageError("--watch needs a cluster; it cannot be combined with --from-file")
+    interval = parse_interval(interval)
     if workflow is None:
         if timeline:
             raise UsageError("--timeline needs a WORKFLOW")
         if view.step_filter.active:
             raise UsageError("--state, --cause, --queue and --waiting filter the steps of a WORKFLOW")
-        return _overview(session, view, all_namespaces, selector, watch, tty=stdout.isatty())
+        return _overview(session, view, all_namespaces, selector, watch, tty=stdout.isatty(), interval=interval)
     if all_namespaces or selector:
         raise UsageError("-A and -l list workflows; they cannot be combined with a WORKFLOW name")
     render = (lambda report: view.timeline(report)) if timeline else view.report
     if watch:
         from kubectl_kueue_argo.commands.watching import watch_workflow
-        return watch_workflow(session, workflow, render, tty=stdout.isatty())
+        return watch_workflow(session, workflow, render, tty=stdout.isatty(), interval=interval)
     if forecast:
         from kubectl_kueue_argo.commands.forecasting import add_start_forecasts, forecast_snapshot
         snapshot, listed = forecast_snapshot(session, workflow)
@@ -100,6 +104,9 @@ def status_command(ctx, workflow, output, all_namespaces, selector, watch, timel
     report = build_status_report(snapshot, session.now())
     if forecast:
         add_start_forecasts(session, snapshot, report, report.now, listed)
+    keep_until_exit(session, snapshot, report)
+    if view.structured and not timeline:   # streamed: a 10,000-step document is never one string
+        return write(status_document(filter_report(report, view.step_filter)), view.output, sys.stdout)
     click.echo(render(report), nl=False)
 
 
@@ -138,7 +145,7 @@ class _View:
                                wide=self.output == "wide")
 
 
-def _overview(session, view, all_namespaces, selector, watch, *, tty):
+def _overview(session, view, all_namespaces, selector, watch, *, tty, interval):
     from kubectl_kueue_argo.interpret.status.overview import build_overview, overview_document
     from kubectl_kueue_argo.interpret.selectors import selector_matcher
     from kubectl_kueue_argo.render.overview import empty_message, render_overview
@@ -159,7 +166,7 @@ def _overview(session, view, all_namespaces, selector, watch, *, tty):
 
     if watch:
         from kubectl_kueue_argo.commands.watching import watch_overview
-        return watch_overview(session, namespace, selector, render, tty=tty)
+        return watch_overview(session, namespace, selector, render, tty=tty, interval=interval)
     matcher = selector_matcher(selector)
     if session.offline:
         objects = overview_source.read_files(session.files(), namespace, matcher)

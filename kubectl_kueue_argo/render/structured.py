@@ -66,3 +66,20 @@ def dump(document, output):
     if output == "yaml":
         return yaml.safe_dump(document, sort_keys=False, allow_unicode=False, default_flow_style=False)
     return json.dumps(document, indent=2) + "\n"
+
+
+def write(document, output, stream, chunk_chars=1 << 16):
+    """dump() straight to a stream: a large document is never held as one string (nor as the
+    million small pieces json.dumps joins when it indents)."""
+    if output == "yaml":
+        stream.write(dump(document, output))
+        return
+    pieces, size = [], 0
+    for piece in json.JSONEncoder(indent=2).iterencode(document):
+        pieces.append(piece)
+        size += len(piece)
+        if size >= chunk_chars:
+            stream.write("".join(pieces))
+            pieces, size = [], 0
+    pieces.append("\n")
+    stream.write("".join(pieces))

@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from kubectl_kueue_argo.errors import NotFoundError, UsageError
 from kubectl_kueue_argo.interpret.kueue import pods as podfacts
+from kubectl_kueue_argo.interpret.kueue.workloads import WorkloadIndex
 from kubectl_kueue_argo.model import Finding, Snapshot
 from kubectl_kueue_argo.timeutil import parse_time
 
@@ -14,6 +15,7 @@ WORKFLOW_LABEL = "workflows.argoproj.io/workflow"
 KUEUE_GROUP = "kueue.x-k8s.io"
 MANAGER_CONFIG_KEY = "controller_manager_config.yaml"
 _TIME_KEYS = ("creationTimestamp", "lastTransitionTime", "startTime", "startedAt", "finishedAt")
+_SPEC_WITHOUT_TIMES = ("Pod", "Workload")
 
 
 class FileCluster:
@@ -23,6 +25,7 @@ class FileCluster:
             if _well_formed(document):
                 self.by_kind[document["kind"]].append(document)
         self.kueue_version = _kueue_version(self.by_kind)
+        self._unrelated = None   # ids of the pods, Workloads and Workflows the last snapshot does not use
 
     def objects(self, kind, namespace=None):
         items = self.by_kind.get(kind, [])
@@ -51,7 +54,17 @@ class FileCluster:
                          if podfacts.labels_of(pod).get(WORKFLOW_LABEL) == name]
         self.add_kueue_objects(snapshot)
         snapshot.workflow_templates = self.objects("WorkflowTemplate", namespace) + self.objects("ClusterWorkflowTemplate")
+        self._note_used(workflow, snapshot)
         return snapshot
+
+    def _note_used(self, workflow, snapshot):
+        """Remember which pods, Workloads and Workflows this snapshot uses: the snapshot time is
+        taken from those (and every other kind), not from a busy namespace's unrelated objects."""
+        index = WorkloadIndex(snapshot.workloads or [])
+        used = {id(workflow)} | {id(pod) for pod in snapshot.pods}
+        used.update(id(index.raw_for_pod(pod)) for pod in snapshot.pods)
+        self._unrelated = {id(obj) for kind in ("Pod", "Workload", "Workflow") for obj in self.by_kind.get(kind, ())
+                           if id(obj) not in used}
 
     def add_kueue_objects(self, snapshot):
         namespace = snapshot.namespace
@@ -78,9 +91,20 @@ class FileCluster:
 
     def snapshot_time(self):
         """The latest timestamp in the files: when the snapshot was taken, near enough.
-        Waits in a support bundle are measured up to then, not up to today."""
+        Waits in a support bundle are measured up to then, not up to today. After a snapshot of
+        one workflow, only its own pods, Workloads and Workflow count among those kinds. The spec of
+        a pod or Workload holds no timestamp and is not walked."""
         latest = None
-        stack = [doc for items in self.by_kind.values() for doc in items]
+        unrelated = self._unrelated or ()
+        stack = []
+        for kind, items in self.by_kind.items():
+            for document in items:
+                if id(document) in unrelated:
+                    continue
+                if kind in _SPEC_WITHOUT_TIMES:
+                    stack.extend(value for key, value in document.items() if key != "spec")
+                else:
+                    stack.append(document)
         while stack:
             value = stack.pop()
             if isinstance(value, dict):

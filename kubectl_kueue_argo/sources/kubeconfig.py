@@ -11,6 +11,7 @@ from typing import Dict, Optional, Sequence
 
 import yaml
 
+from kubectl_kueue_argo import yamlio
 from kubectl_kueue_argo.errors import ConfigError
 
 _FILE_FIELDS = {
@@ -89,7 +90,7 @@ def _read_kubeconfig(path, must_exist):
     except OSError as err:
         raise ConfigError(f"cannot read kubeconfig {path}: {err.strerror or err}") from None
     try:
-        document = yaml.safe_load(text) or {}
+        document = yamlio.safe_load(text) or {}
     except yaml.YAMLError as err:
         raise ConfigError(f"kubeconfig {path} is not valid YAML: {_first_line(err)}") from None
     if not isinstance(document, dict):

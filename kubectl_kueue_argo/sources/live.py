@@ -56,6 +56,7 @@ class LiveCluster:
         self.transport = transport
         self._discovery = None
         self.listed_workloads = None    # namespace -> its Workloads, when a forecast listed them first
+        self._strings = {}   # share_strings' table: one copy of each string the trimmed items hold
 
     # -- primitives -------------------------------------------------------------------------
 
@@ -79,7 +80,8 @@ class LiveCluster:
     def list_with_version(self, path, label_selector=None, field_selector=None, slim=None):
         """All items of a LIST, page by page, and the list's resourceVersion (to watch from).
 
-        `slim(item)` trims each item as its page arrives, so a large list never sits in memory whole."""
+        `slim(item)` trims each item as its page arrives, so a large list never sits in memory whole,
+        and the item's equal strings are then shared with the items read before."""
         items, token, restarted = [], None, False
         while True:
             query = {"labelSelector": label_selector, "fieldSelector": field_selector,
@@ -94,7 +96,7 @@ class LiveCluster:
             page = document.get("items") or []
             if slim is not None:
                 for item in page:
-                    slim(item)
+                    share_strings(slim(item), self._strings)
             items.extend(page)
             token = (document.get("metadata") or {}).get("continue")
             if not token:
@@ -126,31 +128,42 @@ class LiveCluster:
             raise NotFoundError(f'workflows.argoproj.io "{name}" not found in namespace "{namespace}"',
                                 404, "NotFound") from None
 
-    def workflow_pods(self, namespace, workflow_name):
+    def workflow_pods(self, namespace, workflow_name, *, nodes_readable=False):
+        """`nodes_readable`: the workflow's node status is there, so no pod's ARGO_TEMPLATE is read."""
         return self.list_items(f"/api/v1/namespaces/{namespace}/pods", label_selector=f"{WORKFLOW_LABEL}={workflow_name}",
-                               slim=slim_pod)
+                               slim=slim_pod_without_argo_template if nodes_readable else slim_pod)
 
     def workloads_for_pods(self, namespace, pods):
         """The Workloads of these pods only: by job-uid label in chunks, and by name for groups."""
         if self.listed_workloads is not None and namespace in self.listed_workloads:
             return self.listed_workloads[namespace]     # a superset, already read: the pods find theirs
+        return self.workloads_for_pods_with_version(namespace, pods)[0]
+
+    def workloads_for_pods_with_version(self, namespace, pods):
+        """workloads_for_pods, and the resourceVersion of its first LIST (None without one): a
+        watch from there sees every later change of these Workloads."""
         uids = [pod["metadata"]["uid"] for pod in pods
                 if (pod.get("metadata") or {}).get("uid") and (podfacts.is_managed(pod) or podfacts.queue_label(pod))]
         path = self.kueue_path("workloads", namespace)
-        workloads = []
+        workloads, versions = [], []
+
+        def read(**selectors):
+            items, version = self.list_with_version(path, slim=slim_workload, **selectors)
+            workloads.extend(items)
+            versions.append(version)
+
         for start in range(0, len(uids), SELECTOR_CHUNK):
-            chunk = ",".join(uids[start:start + SELECTOR_CHUNK])
-            workloads.extend(self.list_items(path, label_selector=f"{JOB_UID_LABEL} in ({chunk})", slim=slim_workload))
+            read(label_selector=f"{JOB_UID_LABEL} in ({','.join(uids[start:start + SELECTOR_CHUNK])})")
         found = {(wl.get("metadata") or {}).get("name") for wl in workloads}
         for name in sorted(_explicit_workload_names(pods) - found):
-            workloads.extend(self.list_items(path, field_selector=f"metadata.name={name}", slim=slim_workload))
-        return workloads
+            read(field_selector=f"metadata.name={name}")
+        return workloads, (versions[0] if versions else None)
 
     def snapshot_for_workflow(self, namespace, name, *, with_cluster_config=False):
         with bulk_read():
             workflow = self.workflow(namespace, name)
             snapshot = Snapshot(namespace=namespace, workflow=workflow, source="live")
-            snapshot.pods = self.workflow_pods(namespace, name)
+            snapshot.pods = self.workflow_pods(namespace, name, nodes_readable=_has_node_status(workflow))
             self.add_kueue_objects(snapshot, snapshot.pods, with_cluster_config=with_cluster_config)
         return snapshot
 
@@ -266,17 +279,31 @@ def bulk_read():
 
 
 # -- trimming what no command reads -------------------------------------------------------------
-# An Argo pod is ~7 KB of JSON and ~31 KB once decoded, mostly the executor's env (ARGO_TEMPLATE
-# three times), volumes and volume mounts; a pod Workload copies that spec. No command reads
-# them, so they are dropped as each page arrives: peak memory then grows by ~11 KB per pod and per
-# Workload instead of ~31 KB. Kept: everything else, including the one env entry
-# interpret.argo.workflow.nodes_from_pods reads (ARGO_TEMPLATE, first container that has it).
+# An Argo pod is ~7 KB of JSON and ~36 KB once decoded, mostly the executor's env (ARGO_TEMPLATE
+# three times), volumes, volume mounts, images and commands; a pod Workload copies that spec. No
+# command reads them, so they are dropped as each page arrives. Kept: everything else, including
+# the one env entry interpret.argo.workflow.nodes_from_pods reads (ARGO_TEMPLATE, first container
+# that has it).
 
-_UNREAD_CONTAINER_FIELDS = ("volumeMounts", "volumeDevices")
+# Of a container only these are read: its name, what it requests (restartPolicy makes an init
+# container a sidecar, whose requests add up) and ARGO_TEMPLATE; image, command, args, probes,
+# mounts... are dropped. A Workload's pod templates keep their containers' requests only.
+_READ_CONTAINER_FIELDS = frozenset(("name", "resources", "restartPolicy", "env"))
+_READ_WORKLOAD_POD_SPEC_FIELDS = ("containers", "initContainers", "resources", "overhead")
 
 
-def slim_pod(pod):
-    """Drop from a pod (in place) the fields no command reads; returns it."""
+_UNREAD_POD_STATUS_FIELDS = ("hostIP", "hostIPs", "podIP", "podIPs", "qosClass")
+# Pod conditions read: PodScheduled (when the gate was lifted, and why a pod does not schedule)
+# and DisruptionTarget (why a pod was stopped). Ready, Initialized and the like are dropped.
+_READ_POD_CONDITIONS = frozenset(("PodScheduled", "DisruptionTarget"))
+# The API server adds these two to every pod (DefaultTolerationSeconds): they say nothing.
+_DEFAULT_TOLERATIONS = frozenset(("node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"))
+_UNREAD_CONTAINER_STATUS_FIELDS = ("image", "imageID", "containerID")
+
+
+def slim_pod(pod, keep_argo_template=True):
+    """Drop from a pod (in place) the fields no command reads; returns it. ARGO_TEMPLATE is only
+    read when the workflow's node status is offloaded (nodes_from_pods)."""
     if not isinstance(pod, dict):
         return pod
     metadata = pod.get("metadata")
@@ -284,8 +311,34 @@ def slim_pod(pod):
         metadata.pop("managedFields", None)
     spec = pod.get("spec")
     if isinstance(spec, dict):
-        _slim_pod_spec(spec, keep_argo_template=True)
+        _slim_pod_spec(spec, keep_argo_template=keep_argo_template)
+        tolerations = spec.get("tolerations")
+        if isinstance(tolerations, list):
+            spec["tolerations"] = [toleration for toleration in tolerations if not _default_toleration(toleration)]
+    status = pod.get("status")
+    if isinstance(status, dict):
+        for field in _UNREAD_POD_STATUS_FIELDS:
+            status.pop(field, None)
+        conditions = status.get("conditions")
+        if isinstance(conditions, list):
+            status["conditions"] = [condition for condition in conditions
+                                    if not isinstance(condition, dict) or condition.get("type") in _READ_POD_CONDITIONS]
+        for key in ("containerStatuses", "initContainerStatuses"):
+            for container in status.get(key) or ():
+                if isinstance(container, dict):
+                    for field in _UNREAD_CONTAINER_STATUS_FIELDS:
+                        container.pop(field, None)
     return pod
+
+
+def _default_toleration(toleration):
+    return (isinstance(toleration, dict) and toleration.get("key") in _DEFAULT_TOLERATIONS
+            and toleration.get("operator") == "Exists" and toleration.get("effect") == "NoExecute"
+            and toleration.get("tolerationSeconds") == 300)
+
+
+def slim_pod_without_argo_template(pod):
+    return slim_pod(pod, keep_argo_template=False)
 
 
 def slim_workload(workload):
@@ -300,6 +353,7 @@ def slim_workload(workload):
         spec = template.get("spec") if isinstance(template, dict) else None
         if isinstance(spec, dict):
             _slim_pod_spec(spec, keep_argo_template=False)
+            pod_set["template"] = {"spec": {key: spec[key] for key in _READ_WORKLOAD_POD_SPEC_FIELDS if key in spec}}
     return workload
 
 
@@ -313,8 +367,8 @@ def _slim_pod_spec(spec, keep_argo_template):
         for container in containers:
             if not isinstance(container, dict):
                 continue
-            for field in _UNREAD_CONTAINER_FIELDS:
-                container.pop(field, None)
+            for field in [field for field in container if field not in _READ_CONTAINER_FIELDS]:
+                del container[field]
             env = container.get("env")
             if env is None:
                 continue
@@ -328,6 +382,40 @@ def _slim_pod_spec(spec, keep_argo_template):
                 container["env"] = kept
             else:
                 del container["env"]
+
+
+def share_strings(item, table):
+    """Replace each string value in `item` (in place) by the equal one already in `table`.
+
+    Thousands of pods and Workloads repeat the same label values, states, messages, times and
+    quantities; the JSON decoder shares only the keys, within one page. Sharing the values cuts
+    what a trimmed pod or Workload holds by about a quarter. Returns `item`."""
+    stack = [item]
+    pop, push, shared = stack.pop, stack.append, table.setdefault
+    while stack:
+        node = pop()
+        if type(node) is dict:
+            for key, value in node.items():
+                kind = type(value)
+                if kind is str:
+                    node[key] = shared(value, value)
+                elif kind is dict or kind is list:
+                    push(value)
+        elif type(node) is list:
+            for index, value in enumerate(node):
+                kind = type(value)
+                if kind is str:
+                    node[index] = shared(value, value)
+                elif kind is dict or kind is list:
+                    push(value)
+    return item
+
+
+def _has_node_status(workflow):
+    """Inline nodes (compressed ones might not decode: then the pods' ARGO_TEMPLATE is needed)."""
+    status = workflow.get("status") if isinstance(workflow, dict) else None
+    nodes = status.get("nodes") if isinstance(status, dict) else None
+    return isinstance(nodes, dict) and bool(nodes)
 
 
 def _explicit_workload_names(pods):

@@ -5,9 +5,11 @@ Every problem becomes an InputError with a one-line message naming the file (and
 """
 import json
 import os
+import re
 
 import yaml
 
+from kubectl_kueue_argo import yamlio
 from kubectl_kueue_argo.errors import InputError
 
 ARGO_KINDS = ("Workflow", "CronWorkflow", "WorkflowTemplate", "ClusterWorkflowTemplate")
@@ -21,14 +23,16 @@ def load_documents(paths, stdin_text=None, *, kinds=ARGO_KINDS):
     documents = []
     for path in paths:
         for source, text in _texts(path, stdin_text):
-            for document in parse_text(text, source):
+            for document in parse_text(text, source, kinds=kinds):
                 if kinds is None or document.get("kind") in kinds:
                     documents.append((source, document))
     return documents
 
 
-def parse_text(text, source="<stdin>"):
-    """The Kubernetes objects in one YAML or JSON text, with List items flattened."""
+def parse_text(text, source="<stdin>", kinds=None):
+    """The Kubernetes objects in one YAML or JSON text, with List items flattened. With `kinds`,
+    the items of a large `kubectl get -o yaml` List whose kind is not wanted may be skipped
+    unparsed (other objects of other kinds may still be returned: callers filter)."""
     if "\x00" in text:
         raise InputError(f"{source}: binary data, not YAML or JSON")
     stripped = text.lstrip()
@@ -38,7 +42,9 @@ def parse_text(text, source="<stdin>"):
         except ValueError:
             loaded = _yaml_documents(text, source)   # YAML flow style also starts with { or [
     else:
-        loaded = _yaml_documents(text, source)
+        loaded = (_wanted_list_items(text, kinds) if kinds is not None else None)
+        if loaded is None:
+            loaded = _yaml_documents(text, source)
     result = []
     for index, document in enumerate(loaded, start=1):
         result.extend(_flatten(document, source, index))
@@ -89,12 +95,68 @@ def _read(path):
 
 def _yaml_documents(text, source):
     try:
-        return list(yaml.safe_load_all(text))
+        return list(yamlio.safe_load_all(text))
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         where = f", line {mark.line + 1}" if mark is not None else ""
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         raise InputError(f"{source}{where}: invalid YAML: {problem}") from None
+
+
+_TOP_LEVEL_KIND = re.compile(r"^kind:[ \t]*[\"']?([A-Za-z0-9.]+)[\"']?[ \t]*$", re.M)
+_SHORTCUT_BYTES = 1 << 20   # below 1 MB the full parse is quick anyway
+
+
+def _wanted_list_items(text, kinds, min_bytes=None):
+    """The items of a `kubectl get -o yaml` List whose kind is wanted, parsing nothing else; None
+    when the text is not plainly that shape (then it is parsed whole, as before).
+
+    kubectl writes a List as `items:` at column 0, each item starting with `- ` at column 0 and
+    indented by two spaces; an item's own `kind:` is then the line `  kind: X`. A 50 MB support
+    bundle is mostly pods and Workloads that `explain -f` drops: skipping them unparsed is what
+    makes it load in seconds. Anything unusual (no `kind: List`, several documents, tabs, an
+    item that does not parse alone, such as one using an anchor of another) falls back."""
+    if len(text) < (_SHORTCUT_BYTES if min_bytes is None else min_bytes):
+        return None
+    lines = text.split("\n")
+    if any(line.startswith(("---", "...", "%")) for line in lines[1:]) or "List" not in _TOP_LEVEL_KIND.findall(text):
+        return None
+    try:
+        start = lines.index("items:") + 1
+    except ValueError:
+        return None
+    items, current = [], None
+    for line in lines[start:]:
+        if line.startswith("- "):
+            current = ["  " + line[2:]]
+            items.append(current)
+        elif line.startswith("  ") or not line.strip():
+            if current is not None:
+                current.append(line)
+            elif line.strip():
+                return None
+        elif line.startswith("#"):
+            continue
+        elif line.startswith("-"):
+            return None   # an entry written otherwise ("-" alone, "-\t"): not kubectl's shape
+        else:
+            break   # the List's next top-level key (kind, metadata)
+    if not items:
+        return None
+    kept = []
+    for item in items:
+        body = "\n".join(line[2:] for line in item)
+        found = _TOP_LEVEL_KIND.findall(body)
+        if len(found) == 1 and found[0] not in kinds:
+            continue
+        try:
+            document = yamlio.safe_load(body)
+        except yaml.YAMLError:
+            return None
+        if not isinstance(document, dict):
+            return None
+        kept.append(document)
+    return kept
 
 
 def _flatten(document, source, index):

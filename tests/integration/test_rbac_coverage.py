@@ -199,9 +199,7 @@ def _record(server, namespace, command, into):
 
 def _run_until_watching(server, kubeconfig, command, env):
     """Run a command that keeps watching until its watches are open (or it ends), then stop it."""
-    deadline = time.monotonic() + 10
-    while server.watcher_count() and time.monotonic() < deadline:  # the previous command's watches
-        time.sleep(0.05)
+    server.wait_for_no_watchers(timeout=20)  # the previous command's watches have ended
     server.clear_requests()
     process = subprocess.Popen([sys.executable, "-m", "kubectl_kueue_argo", "--kubeconfig", str(kubeconfig),
                                 *map(str, command)],

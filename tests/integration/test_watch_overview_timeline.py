@@ -130,10 +130,12 @@ def test_watch_follows_a_step_from_gated_to_finished_and_ends_with_the_workflow(
             output.wait_for(lambda text: "Admitted" in _hello2b_states(text))
             _run(server)
             output.wait_for(lambda text: "Running" in _hello2b_phases(text))
-            server.expire_watches()          # 410 Gone: the plugin lists again and goes on
-            server.wait_for_watchers(3, timeout=20)
-            server.drop_watches()            # a dropped connection: it reconnects
-            server.wait_for_watchers(3, timeout=20)
+            opened = server.watches_opened
+            assert server.expire_watches() == 3   # 410 Gone: the plugin lists again and goes on
+            server.wait_for_watchers(3, timeout=30, opened_after=opened)
+            opened = server.watches_opened
+            assert server.drop_watches() == 3     # a dropped connection: it reconnects
+            server.wait_for_watchers(3, timeout=30, opened_after=opened)
             _finish(server)
             process.wait(timeout=30)
             stderr = process.stderr.read()

@@ -465,6 +465,7 @@ class _Watcher:
         self.bookmarks = bookmarks
         self.q: "queue.SimpleQueue[Any]" = queue.SimpleQueue()
         self.sock: Optional[socket.socket] = None
+        self.serial = 0  # registration order (FakeApiServer.watches_opened)
 
     def matches(self, rec: Optional[_Rec]) -> bool:
         if rec is None:
@@ -579,6 +580,7 @@ class FakeApiServer:
         self._history_size = history_size
         self._oldest_rv = 0  # a watch/continue from rv < this is expired (410)
         self._watchers: Dict[str, List[_Watcher]] = {k: [] for k in RESOURCES}
+        self._watch_serial = 0
         self._watch_cond = threading.Condition(self._lock)
         self._pending: Dict[str, List[dict]] = {}
         self._forbidden: List[Tuple[str, str, str, Optional[str], Optional[str]]] = []
@@ -885,14 +887,34 @@ class FakeApiServer:
         with self._lock:
             return sum(len(ws) for ws in self._watchers.values())
 
-    def wait_for_watchers(self, n: int = 1, timeout: float = 5.0) -> None:
-        """Block until at least n watches are open (TimeoutError otherwise)."""
+    @property
+    def watches_opened(self) -> int:
+        """How many watches were ever registered: pass it as ``opened_after`` to wait for new ones."""
+        with self._lock:
+            return self._watch_serial
+
+    def wait_for_watchers(self, n: int = 1, timeout: float = 5.0, opened_after: int = 0) -> None:
+        """Block until at least n watches registered after the ``opened_after``-th are open
+        (TimeoutError otherwise). A watch ended by ``expire_watches``/``drop_watches`` stays registered
+        until its handler unwinds, so to see a client reconnect, wait for watches opened after."""
+        def opened() -> int:
+            return sum(1 for ws in self._watchers.values() for w in ws if w.serial > opened_after)
+
+        self._wait_watch_condition(lambda: opened() >= n, timeout,
+                                   lambda: "only %d of %d watches open" % (opened(), n))
+
+    def wait_for_no_watchers(self, timeout: float = 5.0) -> None:
+        """Block until every watch has ended and been unregistered (TimeoutError otherwise)."""
+        self._wait_watch_condition(lambda: self.watcher_count() == 0, timeout,
+                                   lambda: "%d watches still open" % self.watcher_count())
+
+    def _wait_watch_condition(self, condition, timeout: float, describe) -> None:
         deadline = time.monotonic() + timeout
         with self._watch_cond:
-            while self.watcher_count() < n:
+            while not condition():
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    raise TimeoutError("only %d of %d watches open" % (self.watcher_count(), n))
+                    raise TimeoutError(describe())
                 self._watch_cond.wait(left)
 
     def _broadcast(self, what: str) -> int:
@@ -1435,6 +1457,8 @@ class _Handler(BaseHTTPRequestHandler):
                         elif was:
                             initial.append(("DELETED", new if new is not None else old, ev_rv))
             if expired is None:
+                fake._watch_serial += 1
+                w.serial = fake._watch_serial
                 fake._watchers[rt.kind].append(w)
                 fake._watch_cond.notify_all()
         rec.status = 200

@@ -11,6 +11,7 @@ from typing import Optional
 
 import yaml
 
+from kubectl_kueue_argo import yamlio
 from kubectl_kueue_argo.interpret.dicts import deep_merge, sequence as _list
 
 _EXPRESSION = re.compile(r"\{\{.*?\}\}", re.S)
@@ -72,7 +73,7 @@ def _container_touches(container):
 
 def _parse(text):
     try:
-        value = yaml.safe_load(text)
+        value = yamlio.safe_load(text)
     except yaml.YAMLError:
         return None
     return value if isinstance(value, dict) else None

@@ -7,6 +7,7 @@ from typing import Optional
 
 import yaml
 
+from kubectl_kueue_argo import yamlio
 from kubectl_kueue_argo.interpret.dicts import mapping as _mapping
 
 CONFIG_DATA_KEY = "controller_manager_config.yaml"
@@ -40,7 +41,7 @@ def parse_manager_config(configmap):
         return manager_config_from_dict(configmap)
     key, text = _config_text(configmap)
     try:
-        document = yaml.safe_load(text) if text else {}
+        document = yamlio.safe_load(text) if text else {}
     except yaml.YAMLError as error:
         raise ValueError(f"Kueue manager config: data[{key!r}] is not valid YAML: {error}") from None
     if document is None:

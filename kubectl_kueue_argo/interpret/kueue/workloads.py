@@ -307,11 +307,17 @@ def _sum_resources(mappings):
 class WorkloadIndex:
     """Same-namespace lookups of Workloads for pods; views are built on first use."""
 
-    def __init__(self, workloads):
+    def __init__(self, workloads, previous=None):
+        """`previous`: an index of an earlier moment (status --watch); the views of the Workloads
+        that are still the very same objects are taken from it instead of being built again."""
         self._raw, self._views = {}, {}
         self._by_job_uid, self._by_controller_uid, self._by_pod_uid, self._by_pod_name = {}, {}, {}, {}
         for workload in workloads or ():
             self._add(_dict(workload))
+        if previous is not None:
+            for key, view in previous._views.items():
+                if self._raw.get(key) is previous._raw.get(key):
+                    self._views[key] = view
 
     def _add(self, workload):
         meta = _dict(workload.get("metadata"))
@@ -339,17 +345,26 @@ class WorkloadIndex:
         return self._views[key]
 
     def for_pod(self, pod):
+        key = self._key_for_pod(pod)
+        return self.get(*key) if key else None
+
+    def raw_for_pod(self, pod):
+        """The Workload object of a pod as read, without building its view."""
+        key = self._key_for_pod(pod)
+        return self._raw[key] if key else None
+
+    def _key_for_pod(self, pod):
         meta = _dict(_dict(pod).get("metadata"))
         namespace, uid = meta.get("namespace") or "", meta.get("uid")
         labels, annotations = _dict(meta.get("labels")), _dict(meta.get("annotations"))
         for name in (annotations.get(PREBUILT_WORKLOAD_KEY), labels.get(PREBUILT_WORKLOAD_KEY),
                      annotations.get(POD_GROUP_KEY), labels.get(POD_GROUP_KEY), annotations.get(WORKLOAD_ANNOTATION)):
             if name and (namespace, name) in self._raw:
-                return self.get(namespace, name)
+                return namespace, name
         for table, value in ((self._by_job_uid, uid), (self._by_controller_uid, uid),
                              (self._by_pod_uid, uid), (self._by_pod_name, meta.get("name"))):
             if value and (namespace, value) in table:
-                return self.get(*table[(namespace, value)])
+                return table[(namespace, value)]
         return None
 
     def views(self):

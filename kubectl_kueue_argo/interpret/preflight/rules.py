@@ -5,6 +5,7 @@ Cluster-dependent findings live in cluster_rules.py.
 """
 import yaml
 
+from kubectl_kueue_argo import yamlio
 from kubectl_kueue_argo.interpret.preflight import cluster_rules as preflight_cluster_rules
 from kubectl_kueue_argo.interpret.argo.spec import QUEUE_LABEL, template_metadata_labels
 from kubectl_kueue_argo.interpret.kueue.queues import closest_name
@@ -201,7 +202,7 @@ def _created_object(resource, action):
     if not isinstance(manifest, str) or "{{" in manifest:
         return "info", "Its manifest is not plain text here, so whether the object it creates is queued is unknown."
     try:
-        obj = yaml.safe_load(manifest)
+        obj = yamlio.safe_load(manifest)
     except yaml.YAMLError:
         obj = None
     if not isinstance(obj, dict):
