@@ -279,13 +279,15 @@ def _number(value):
 # ---- the model of one ClusterQueue ---------------------------------------------------------------
 
 def queue_model(name, cluster_queue, workloads, *, argo_index, pods, lq_map, pending_items, now,
-                all_namespaces, lq_positions=None):
+                all_namespaces, lq_positions=None, partial_read=False):
     """A QueueModel for ClusterQueue `name`.
 
     workloads: WorkloadFacts of every Workload read; pods: (namespace, name) -> pod dict of the pods
     read; pending_items: the ClusterQueue's visibility items (None when unknown); lq_positions:
     Workload key -> positionInClusterQueue (0-based) from the LocalQueue visibility lists read;
-    all_namespaces: False when Workloads of other namespaces could not be read."""
+    all_namespaces: False when Workloads of other namespaces could not be read; partial_read: the
+    Workloads may be incomplete anyway (files: a bundle often holds one namespace). Either way the
+    ClusterQueue's reserved quota beyond what was read is held with an unknown end."""
     if cluster_queue is None:
         return QueueModel(name, None, problem="unreadable")
     try:
@@ -302,7 +304,7 @@ def queue_model(name, cluster_queue, workloads, *, argo_index, pods, lq_map, pen
             _add_running(model, facts, argo_index, pods, now)
             for slot, amount in facts.usage.items():
                 known_usage[slot] = known_usage.get(slot, 0) + amount
-    if not all_namespaces:
+    if not all_namespaces or partial_read:
         hidden = {slot: amount - known_usage.get(slot, 0) for slot, amount in reserved_quota(cluster_queue).items()}
         hidden = {slot: amount for slot, amount in hidden.items() if amount > 0}
         if hidden:
