@@ -14,7 +14,7 @@ SUMMARY_PHRASES = (
     ("Finished", "finished"), ("Unmanaged", "not managed by Kueue"), ("NoPod", "without a pod"),
 )
 BASE_HEADERS = ["STEP", "TEMPLATE", "PHASE", "POD", "QUEUE", "KUEUE", "WAITED", "MESSAGE"]
-WIDE_HEADERS = ["WORKLOAD", "CLUSTERQUEUE", "FLAVORS", "LQ-POS", "CQ-POS", "NODE"]
+WIDE_HEADERS = ["CAUSE", "WORKLOAD", "CLUSTERQUEUE", "FLAVORS", "LQ-POS", "CQ-POS", "NODE"]
 _FLAVOR_PREFIX = ("couldn't assign flavors to pod set main: ", "failed to assign flavors to pod set main: ")
 
 
@@ -106,7 +106,7 @@ def _row(line, step, report, *, wide, color, utf8):
     if wide:
         position = step.position
         cells += [
-            escape_terminal(step.workload_name or ""), escape_terminal(step.cluster_queue or ""),
+            step.cause or "", escape_terminal(step.workload_name or ""), escape_terminal(step.cluster_queue or ""),
             escape_terminal(",".join(sorted({str(flavor) for flavor in step.flavors.values()}))),
             str(position.local_queue) if position and position.local_queue else "",
             str(position.cluster_queue) if position and position.cluster_queue else "",

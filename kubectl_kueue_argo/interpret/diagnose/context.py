@@ -6,6 +6,7 @@ import re
 
 from kubectl_kueue_argo.interpret.argo import workflow as argo
 from kubectl_kueue_argo.interpret.argo.spec import SpecResolver
+from kubectl_kueue_argo.interpret.diagnose.cause import group_members
 from kubectl_kueue_argo.interpret.kueue.workloads import cluster_queue_info, local_queue_info
 from kubectl_kueue_argo.interpret.kueue.config import parse_manager_config
 from kubectl_kueue_argo.model import Finding
@@ -31,6 +32,13 @@ class DiagnosisContext:
         self.config, self.config_problem = _config(snapshot.manager_config)
         self.resolver = _resolver(self.workflow, snapshot.workflow_templates)
         self.nodes = argo.decode_nodes(self.workflow).nodes
+        self.steps_by_pod = {step.pod_name: step for step in report.steps if step.pod_name and step.type == "Pod"}
+        self.admission_checks = ({(c.get("metadata") or {}).get("name"): c for c in snapshot.admission_checks
+                                  if isinstance(c, dict)} if snapshot.admission_checks is not None else None)
+        self.related_pods = snapshot.related_pods or {}
+        self.events = snapshot.events
+        self.group_members = group_members(snapshot.pods)
+        self.cache = {}      # per-diagnosis memo of the rules (e.g. who is ahead in each LocalQueue)
 
     # -- Workflow spec ----------------------------------------------------------------------------
 
@@ -69,6 +77,11 @@ class DiagnosisContext:
 
     def cluster_queue(self, name):
         return (self.cluster_queues or {}).get(name) if name else None
+
+    def check_controller(self, name):
+        """spec.controllerName of an AdmissionCheck, when it was readable."""
+        check = (self.admission_checks or {}).get(name) or {}
+        return (check.get("spec") or {}).get("controllerName")
 
     def pending_items(self, local_queue):
         """Visibility API items of a LocalQueue; None when unknown."""
