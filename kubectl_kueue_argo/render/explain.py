@@ -139,12 +139,12 @@ def _block(group, writer):
 
 
 def _positions(group):
-    local = sorted(d.step.position.local_queue for d in group.diagnoses
-                   if d.step.position and d.step.position.local_queue)
+    local = sorted({d.step.position.local_queue for d in group.diagnoses
+                    if d.step.position and d.step.position.local_queue})
     if not local:
         return None
-    cluster = sorted(d.step.position.cluster_queue for d in group.diagnoses
-                     if d.step.position and d.step.position.cluster_queue)
+    cluster = sorted({d.step.position.cluster_queue for d in group.diagnoses
+                      if d.step.position and d.step.position.cluster_queue})
     text = f"Positions held in LocalQueue {group.first.step.local_queue}: {_span(local)}"
     if cluster:
         text += f" (ClusterQueue {group.first.step.cluster_queue}: {_span(cluster)})"

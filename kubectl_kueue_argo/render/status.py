@@ -138,6 +138,8 @@ def step_message(step):
     if (step.kueue_state, step.reason) in _ROUTINE:
         return ""
     message = step.message or ""
+    if step.kueue_state == "Unmanaged" and step.phase == "Pending" and step.node_message:
+        return f"{step.node_message} (not managed by Kueue: {message})"
     for prefix in _FLAVOR_PREFIX:
         if message.startswith(prefix):
             message = message[len(prefix):]

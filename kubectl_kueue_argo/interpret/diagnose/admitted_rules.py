@@ -8,7 +8,7 @@ getPendingReason; gate removal takes well under a second).
 """
 from kubectl_kueue_argo.interpret.diagnose.cause import GRACE_SECONDS, kueue_gates, seconds_since, unschedulable_message
 from kubectl_kueue_argo.interpret.diagnose.context import (
-    gates_evidence, node_ref, pod_ref, prose_duration, step_finding, workload_condition,
+    gates_evidence, labels_text, node_ref, pod_ref, prose_duration, step_finding, workload_condition,
 )
 from kubectl_kueue_argo.interpret.kueue import pods as podfacts
 
@@ -84,14 +84,14 @@ def unschedulable(step, ctx):
                 if workload is not None else "Kueue released the pod")
     flavors = ", ".join(f"{r}: {f}" for r, f in sorted((workload.flavors if workload else {}).items()))
     message = (f"{admitted}, but the kube-scheduler cannot place pod {step.pod_name} of step {step.display_name}: "
-               f"{scheduler}. Quota is not nodes: the flavor's nodeSelector and the pod's own constraints must match "
+               f"{scheduler.rstrip('.')}. Quota is not nodes: the flavor's nodeSelector and the pod's own constraints must match "
                f"nodes with free capacity.")
     node_selector = (step.pod.get("spec") or {}).get("nodeSelector") if step.pod else None
     return step_finding("Unschedulable", "error", message, step, evidence=[
         _pod_scheduled(step, ctx),
         f"{node_ref(step, ctx)}.message: {step.node_message}" if step.node_message else None,
         f"Workload {workload.namespace}/{workload.name} status.admission flavors: {flavors}" if flavors else None,
-        f"{pod_ref(step, ctx)} spec.nodeSelector: {node_selector}" if node_selector else None],
+        f"{pod_ref(step, ctx)} spec.nodeSelector: {labels_text(node_selector)}" if node_selector else None],
         remedy=(f"See `kubectl describe pod {step.pod_name} -n {ctx.namespace}`: add or free nodes that match, fix "
                 f"the ResourceFlavor's nodeLabels/taints so they match real nodes, or relax the template's "
                 f"nodeSelector, affinity or tolerations."))

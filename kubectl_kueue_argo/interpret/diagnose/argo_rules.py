@@ -153,7 +153,7 @@ def parallelism_slot_held(step, ctx):
     gated = [s.display_name for s in active if s.gated]
     message = (f"{scope} is {limit} and all {len(active)} slots are taken; {len(gated)} by pods gated by Kueue "
                f"({names_list(gated)}). Argo counts a gated Pending pod as active, so step {step.display_name} "
-               f"holds a slot while it waits for quota and no further step can start.")
+               f"holds a slot while Kueue keeps it gated, and no further step can start.")
     return step_finding("ParallelismSlotHeld", "warning", message, step,
                         evidence=[f"{scope}: {limit}", gates_evidence(step, ctx)],
                         remedy=("Raise the parallelism above the number of pods that can wait at once, or make "

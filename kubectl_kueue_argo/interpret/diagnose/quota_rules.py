@@ -160,11 +160,9 @@ def waiting_for_topology(step, ctx):
                    f"assigning its topology (delayed topology request), then it admits the Workload.")
         evidence = [workload_condition(step, "Admitted"), workload_condition(step, "QuotaReserved")]
     else:
-        failure = topology_failure(workload.message)
-        placement = (f"topology {failure[0]} has room for {failure[1]} of its {failure[2]} pod(s) now"
-                     if failure else "topology-aware scheduling cannot place it now")
         message = (f"Step {step.display_name} has waited{_waited(step)}: its quota in ClusterQueue {cq_name} would "
-                   f"fit, but {placement} ({_topology_detail(workload.message)}). Kueue tries again as nodes free up.")
+                   f"fit, but topology-aware scheduling cannot place it now: {_topology_detail(workload.message)}. "
+                   f"Kueue tries again as nodes free up.")
         evidence = [workload_condition(step, "QuotaReserved"), _position_evidence(step)]
     return step_finding("WaitingForTopology", "info", message, step, evidence=evidence, remedy=(
         "Nothing is broken: the step starts when enough nodes of one topology domain are free. To start sooner, "
@@ -173,9 +171,10 @@ def waiting_for_topology(step, ctx):
 
 
 def _topology_detail(message):
-    text = message or ""
-    marker = text.find("topology ")
-    return text[marker:].rstrip(".") if marker >= 0 else text
+    """The flavor assigner's topology sentence (from `topology "..."` on), or the whole message."""
+    text = message or "no topology domain has room"
+    marker = text.find('topology "') if topology_failure(text) else -1
+    return text[marker:].rstrip(".") if marker >= 0 else text.rstrip(".")
 
 
 # ---- admission checks ---------------------------------------------------------------------------

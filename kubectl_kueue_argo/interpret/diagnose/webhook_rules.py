@@ -9,8 +9,8 @@ from kubectl_kueue_argo.interpret.diagnose.cause import (
     GRACE_SECONDS, POD_GROUP_KEY, POD_GROUP_TOTAL_KEY, active_members, pod_group,
 )
 from kubectl_kueue_argo.interpret.diagnose.context import (
-    gates_evidence, label_hint, label_location, labels_text, names_list, pod_ref, prose_duration, selector_text,
-    step_finding, workload_condition,
+    gates_evidence, label_hint, label_location, labels_text, names_list, node_ref, pod_ref, prose_duration,
+    selector_text, step_finding, workload_condition,
 )
 from kubectl_kueue_argo.interpret.kueue.config import CONFIG_DATA_KEY, namespace_management
 
@@ -174,15 +174,27 @@ def no_queue_label(step, ctx):
     remedy = f"Add {QUEUE_LABEL}: {target} to {label_location(step, ctx)}"
     remedy += f"; LocalQueues in {ctx.namespace}: {', '.join(queues)}." if queues else "."
     severity = "warning" if step.phase in ("Pending", "Running") else "info"
-    return step_finding("NoQueueLabel", severity, message, step,
-                        evidence=[f"{pod_ref(step, ctx)} metadata.labels: no {QUEUE_LABEL}"], remedy=remedy)
+    return step_finding("NoQueueLabel", severity, message + argo_says(step), step,
+                        evidence=[f"{pod_ref(step, ctx)} metadata.labels: no {QUEUE_LABEL}",
+                                  node_message_evidence(step, ctx)], remedy=remedy)
+
+
+def argo_says(step):
+    """What Argo says of a pending pod Kueue does not hold (e.g. the scheduler's reason), as a sentence."""
+    if step.phase != "Pending" or not step.node_message:
+        return ""
+    return f" It is Pending for another reason; Argo says: {step.node_message}"
+
+
+def node_message_evidence(step, ctx):
+    return f"{node_ref(step, ctx)}.message: {step.node_message}" if step.node_message else None
 
 
 def namespace_not_managed(step, ctx):
     config = ctx.config
     selector = config.managed_jobs_namespace_selector if config else None
     message = (f"Pod {step.pod_name} of step {step.display_name} has the queue label {step.queue_name}, but Kueue "
-               f"does not manage it: {step.message}. It runs outside any quota.")
+               f"does not manage it: {step.message}. It runs outside any quota.{argo_says(step)}")
     if step.reason == "PodOptionsNamespaceExcluded":
         message += " This applies to Kueue <= v0.14, which still reads integrations.podOptions."
     hint = label_hint(selector)

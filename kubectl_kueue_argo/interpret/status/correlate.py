@@ -215,8 +215,6 @@ def _with_cause(step, context):
     describe = _CAUSE_WORDS.get(step.cause)
     if describe is not None:
         step.reason, step.message = step.cause, describe(step, context)
-    elif step.kueue_state == "Unmanaged" and step.phase == "Pending" and step.node_message:
-        step.message = f"{step.node_message} (not managed by Kueue: {step.message})"
     return step
 
 
