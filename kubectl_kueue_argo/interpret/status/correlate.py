@@ -213,7 +213,7 @@ def _with_cause(step, context):
     """Fill in the step's primary cause, and say it in reason/message where Kueue's own words do not."""
     step.cause = causes.primary_cause(step, context.cause_facts)
     describe = _CAUSE_WORDS.get(step.cause)
-    if describe is not None:
+    if describe is not None and (step.cause != "PodIntegrationDisabled" or step.gated):
         step.reason, step.message = step.cause, describe(step, context)
     return step
 
@@ -244,6 +244,8 @@ _CAUSE_WORDS = {
     "QueueNameMissing": lambda step, _: ("the pod has no kueue.x-k8s.io/queue-name label, but Kueue manages it "
                                          "(manageJobsWithoutQueueName) and cannot admit a Workload without a queue"),
     "WaitingForWorkload": lambda step, _: "gated by Kueue, which has not created its Workload yet",
+    "PodIntegrationDisabled": lambda step, _: ("gated by Kueue's webhook, but Kueue's pod integration does not "
+                                               "reconcile plain pods here, so no Workload will be created"),
 }
 
 
