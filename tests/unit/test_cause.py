@@ -429,3 +429,16 @@ def test_kueue_gates_and_seconds_since():
     assert causes.kueue_gates(step(pod(gates=(ADMISSION, "example.com/x", TOPOLOGY)))) == [ADMISSION, TOPOLOGY]
     assert causes.seconds_since(at(30), NOW) == 30
     assert causes.seconds_since(None, NOW) is None and causes.seconds_since(at(1), None) is None
+
+
+def test_no_matching_flavor_keeps_only_the_problems_that_never_fit():
+    message = ("couldn't assign flavors to pod set main: flavor gpu not found, insufficient unused quota for cpu in "
+               "flavor on-demand, 1 more needed")
+    problem = causes.never_fits_problem(step(pod(), pending(message=message, reason="NoMatchingFlavor"),
+                                             reason="NoMatchingFlavor"), None)
+    assert [p.kind for p in problem.problems] == ["flavor_not_found"]
+
+
+def test_a_finished_workload_is_not_deactivated_by_an_old_eviction():
+    finished = workload(condition("Finished", reason="Succeeded"), condition("Evicted", reason="Deactivated"))
+    assert finished.state == "Finished" and causes.deactivation(finished) is None

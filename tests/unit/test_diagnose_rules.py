@@ -1,0 +1,213 @@
+"""The explain rules of interpret/diagnose/ on plain dicts (scenario objects varied one fact at a time):
+the branches the scenarios do not reach, each next to the situation that must not give it."""
+from kubectl_kueue_argo.interpret.diagnose.diagnosis import diagnose, only_step
+from kubectl_kueue_argo.interpret.diagnose.reads import explain_reads
+from kubectl_kueue_argo.interpret.status.correlate import build_status_report
+from kubectl_kueue_argo.sources.files import FileCluster
+from kubectl_kueue_argo.timeutil import parse_time
+from tests.support.scenarios import load_scenario
+from tests.unit.test_diagnose import by_code, objects_of, run, the
+
+
+def snapshot_of(name, objects=None):
+    scenario = load_scenario(name)
+    return FileCluster(objects if objects is not None else objects_of(name)).snapshot_for_workflow(
+        scenario.expected["workflow"], scenario.expected["namespace"])
+
+
+def diagnose_snapshot(name, snapshot, now=None):
+    clock = parse_time(now or load_scenario(name).expected["now"])
+    return diagnose(build_status_report(snapshot, clock), snapshot, clock)
+
+
+def nodes_of(objects):
+    return the(objects, "Workflow")["status"]["nodes"]
+
+
+def node_named(objects, display):
+    return next(n for n in nodes_of(objects).values() if n.get("displayName") == display)
+
+
+def quota_condition(objects, message, reason="Pending"):
+    for condition in the(objects, "Workload")["status"]["conditions"]:
+        if condition["type"] == "QuotaReserved":
+            condition.update(message=message, reason=reason)
+
+
+# ---- pods Argo has not created -------------------------------------------------------------------
+
+def test_pod_not_created_without_a_known_reason():
+    objects = objects_of("never-created")
+    locked = node_named(objects, "locked")
+    locked.pop("message")
+    locked.pop("synchronizationStatus")
+    findings = by_code(run("never-created", objects))["WaitingForPodCreation"]
+    plain = next(f for f in findings if "quota" not in f.message)
+    assert plain.message == "Argo has not created the pod of step locked yet."
+    assert plain.evidence == [] and plain.remedy == "Wait; if it lasts, check the workflow-controller logs."
+    with_message = node_named(objects, "locked")
+    with_message["message"] = "pod creation deferred"
+    plain = next(f for f in by_code(run("never-created", objects))["WaitingForPodCreation"] if "quota" not in f.message)
+    assert plain.message == "Argo has not created the pod of step locked yet: pod creation deferred."
+
+
+def test_pod_not_created_because_of_parallelism_and_of_a_suspended_workflow():
+    objects = objects_of("parallelism-slot")
+    workflow = the(objects, "Workflow")
+    part_0 = node_named(objects, "part-0")
+    extra = dict(part_0, id=part_0["id"] + "x", name=part_0["name"] + "x", displayName="part-2")
+    nodes_of(objects)[extra["id"]] = extra
+    finding = by_code(run("parallelism-slot", objects))["WaitingForPodCreation"][0]
+    assert finding.message == ("Workflow spec.parallelism allows 2 active pods and 2 are active (2 of them gated by "
+                               "Kueue: part-0, part-1), so Argo has not created the pod of step part-2 yet.")
+    workflow["spec"]["suspend"] = True
+    finding = by_code(run("parallelism-slot", objects))["WaitingForPodCreation"][0]
+    assert finding.message.startswith("Workflow par-p4s7l is suspended (spec.suspend: true)")
+    assert finding.remedy == "argo resume par-p4s7l -n ml-team"
+
+
+def test_an_http_step_without_its_agent_pod():
+    objects = [o for o in objects_of("http-agent-gated")
+               if "agent" not in ((o.get("metadata") or {}).get("name") or "") or o.get("kind") == "Workflow"]
+    diagnosis = run("http-agent-gated", objects)
+    fetch = next(d for d in diagnosis.steps if d.step.display_name == "fetch")
+    assert fetch.step.cause == "WaitingForPodCreation"
+    assert [f.message for f in fetch.findings] == [
+        "Step fetch waits for the workflow's agent pod, which does not exist yet."]
+
+
+# ---- queues ------------------------------------------------------------------------------------
+
+def test_no_matching_flavor_never_fits():
+    objects = objects_of("never-fits")
+    quota_condition(objects, "couldn't assign flavors to pod set main: flavor gpu-a100 not found, "
+                             "untolerated taint {nvidia.com/gpu NoSchedule} in flavor on-demand", "NoMatchingFlavor")
+    finding = by_code(run("never-fits", objects))["NeverFits"][0]
+    assert finding.message == ("No ResourceFlavor of ClusterQueue team-cq can ever hold step train: flavor gpu-a100 "
+                               "not found; untolerated taint {nvidia.com/gpu NoSchedule} in flavor on-demand. It will "
+                               "wait forever as configured.")
+    assert finding.remedy.startswith("Change the pod's requests, tolerations or node affinity (template train)")
+
+
+def test_local_queue_missing_when_local_queues_are_unreadable():
+    snapshot = snapshot_of("missing-local-queue")
+    snapshot.local_queues = None
+    finding = by_code(diagnose_snapshot("missing-local-queue", snapshot))["LocalQueueMissing"][0]
+    assert "Did you mean" not in finding.message
+    assert not any(line.startswith("LocalQueues in namespace") for line in finding.evidence)
+    assert "an existing LocalQueue" in finding.remedy
+
+
+def test_inactive_cluster_queue_that_could_not_be_read():
+    objects = [o for o in objects_of("lq-inactive") if o.get("kind") != "ClusterQueue"]
+    finding = by_code(run("lq-inactive", objects))["ClusterQueueInactive"][0]
+    assert "the ClusterQueue could not be read, so its reason is unknown" in finding.message
+    assert finding.remedy == "Ask a cluster admin to fix what ClusterQueue team-cq's Active condition names."
+
+
+def test_cluster_queue_inactive_for_an_inactive_admission_check_names_its_controller():
+    objects = objects_of("cq-inactive-check")
+    cluster_queue = the(objects, "ClusterQueue")
+    cluster_queue["status"]["conditions"][0].update(
+        reason="AdmissionCheckInactive",
+        message="Can't admit new workloads: references inactive AdmissionCheck(s): prov-req.")
+    check = {"apiVersion": "kueue.x-k8s.io/v1beta2", "kind": "AdmissionCheck", "metadata": {"name": "prov-req"},
+             "spec": {"controllerName": "kueue.x-k8s.io/provisioning-request"}}
+    finding = by_code(run("cq-inactive-check", objects + [check]))["ClusterQueueInactive"][0]
+    assert ("it references AdmissionCheck prov-req (controller kueue.x-k8s.io/provisioning-request), which is not "
+            "active") in finding.message
+    assert finding.remedy.startswith("Ask a cluster admin to check why AdmissionCheck prov-req is not active")
+
+
+# ---- waits that end by themselves ------------------------------------------------------------------
+
+def test_a_workload_not_tried_yet_waits_for_the_scheduler():
+    objects = objects_of("quota-wait")
+    workload = the(objects, "Workload", next(o["metadata"]["name"] for o in objects if o.get("kind") == "Workload"
+                                             and o["metadata"]["name"].startswith("pod-train")))
+    workload["status"]["conditions"] = []
+    finding = by_code(run("quota-wait", objects))["WaitingForQuota"][0]
+    assert finding.message.startswith("Step train has waited for 7 minutes: Kueue's scheduler has not tried Workload ")
+    assert finding.remedy == "Nothing is broken: the scheduler tries it when the Workloads ahead are admitted."
+
+
+def test_workloads_that_could_not_be_read():
+    snapshot = snapshot_of("quota-wait")
+    snapshot.workloads = None
+    diagnosis = diagnose_snapshot("quota-wait", snapshot)
+    finding = by_code(diagnosis)["WaitingForQuota"][0]
+    assert finding.severity == "warning"
+    assert finding.message == ("Pod train-q2w8e-train-1023923159 of step train is gated by Kueue, but its Workload "
+                               "could not be read: it waits for admission in LocalQueue user-queue, for a reason that "
+                               "cannot be seen.")
+    assert finding.remedy == "Run with a user allowed to list workloads.kueue.x-k8s.io in ml-team."
+
+
+def test_admission_checks_in_retry_and_admission_gated():
+    objects = objects_of("admission-check")
+    workload = the(objects, "Workload")
+    workload["status"]["admissionChecks"] = [
+        {"name": "prov-req", "state": "Retry", "message": "capacity not available", "lastTransitionTime": "x"},
+        {"name": "budget", "state": "Ready", "message": "", "lastTransitionTime": "x"}]
+    finding = by_code(run("admission-check", objects))["WaitingForAdmissionCheck"][0]
+    assert ("it waits for admission check prov-req (Retry, controller kueue.x-k8s.io/provisioning-request: "
+            "capacity not available).") in finding.message
+    assert "budget" not in finding.message
+    gated = objects_of("quota-wait")
+    quota_condition(gated, "Admission is gated by: example.com/budget-approval", "AdmissionGated")
+    finding = by_code(run("quota-wait", gated))["WaitingForAdmissionCheck"][0]
+    assert "kueue.x-k8s.io/admission-gated-by" in finding.message and "budget-approval" in finding.message
+
+
+def test_delayed_topology_after_quota_reservation():
+    objects = objects_of("admission-check")
+    workload = the(objects, "Workload")
+    workload["status"].pop("admissionChecks")
+    workload["status"]["conditions"].append({"type": "Admitted", "status": "False",
+                                             "reason": "PendingDelayedTopologyRequests", "message": "waiting",
+                                             "lastTransitionTime": "2026-08-24T10:01:03Z"})
+    finding = by_code(run("admission-check", objects))["WaitingForTopology"][0]
+    assert finding.message == ("Step train has quota reserved in ClusterQueue team-cq; Kueue is still assigning its "
+                               "topology (delayed topology request), then it admits the Workload.")
+    assert "nominalQuota" not in finding.remedy
+
+
+# ---- unmanaged ---------------------------------------------------------------------------------
+
+def test_kueue_not_installed():
+    snapshot = snapshot_of("namespace-excluded")
+    snapshot.kueue_installed = False
+    finding = by_code(diagnose_snapshot("namespace-excluded", snapshot))["KueueNotInstalled"][0]
+    assert finding.message == ("Kueue is not installed in this cluster (the kueue.x-k8s.io API is not served), so pod "
+                               "train-x4e9u-train-2199689457 of step train runs without any queueing or quota, "
+                               "whatever its queue label user-queue says.")
+
+
+def test_an_unmanaged_pending_pod_shows_argos_message():
+    finding = by_code(run("unschedulable"))["NoQueueLabel"][0]
+    assert finding.message.endswith("It is Pending for another reason; Argo says: Unschedulable: 0/4 nodes are "
+                                    "available: 4 node(s) didn't match Pod's node affinity/selector.")
+    running = by_code(run("unlabelled-pods"))["NoQueueLabel"][0]
+    assert "Argo says" not in running.message
+
+
+# ---- the diagnosis itself ----------------------------------------------------------------------
+
+def test_only_step_by_display_name_node_name_or_id():
+    diagnosis = run("lq-hold-and-drain")
+    step = diagnosis.steps[1].step
+    for key in (step.display_name, step.name, step.node_id):
+        assert [d.step.node_id for d in only_step(diagnosis, key).steps] == [step.node_id]
+    assert only_step(diagnosis, "nope") is None
+
+
+def test_explain_reads_only_what_the_diagnosis_uses():
+    plain = explain_reads(snapshot_of("quota-wait"))
+    assert (plain.admission_checks, plain.compose_events) == (False, False)
+    assert plain.owner_pods == ["notebook-a-5xk2p", "notebook-b-8mr4t"]
+    assert explain_reads(snapshot_of("admission-check")).admission_checks
+    assert explain_reads(snapshot_of("cq-inactive-check")).admission_checks
+    assert explain_reads(snapshot_of("pod-group-incomplete")).compose_events
+    assert not explain_reads(snapshot_of("pod-group")).compose_events
+    owners = explain_reads(snapshot_of("queue-ahead-owners")).owner_pods
+    assert owners == ["etl-a1b2c-prep-559157132"]
