@@ -101,6 +101,18 @@ def test_status_message_column(name):
             assert fragment not in rows[display], (display, fragment, rows[display])
 
 
+@pytest.mark.parametrize("name", ["unschedulable", "lq-hold-and-drain", "memoized"])
+def test_wide_shows_each_cause(name):
+    scenario = load_scenario(name)
+    result = run_cli("status", scenario.expected["workflow"], "-n", scenario.expected["namespace"], "--from-file",
+                     scenario.dir / "objects.yaml", "-o", "wide", env={**env_for(scenario), "COLUMNS": "400"})
+    header = next(line for line in result.stdout.splitlines() if line.startswith("STEP "))
+    column = header.index("CAUSE")
+    for display, fields in scenario.expected_steps().items():
+        row = next(line for line in result.stdout.splitlines() if f" {display} " in line)
+        assert row[column:].split("  ")[0].strip() == (fields["cause"] or ""), (display, row)
+
+
 @pytest.mark.parametrize("name", scenario_names())
 def test_live_and_offline_agree_on_every_step(name, tmp_path):
     scenario = load_scenario(name)

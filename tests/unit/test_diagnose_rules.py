@@ -211,3 +211,81 @@ def test_explain_reads_only_what_the_diagnosis_uses():
     assert not explain_reads(snapshot_of("pod-group")).compose_events
     owners = explain_reads(snapshot_of("queue-ahead-owners")).owner_pods
     assert owners == ["etl-a1b2c-prep-559157132"]
+
+
+# ---- secondary findings, and the situation next to each that must not give it ------------------------
+
+def codes_of(diagnosis, display):
+    return next([f.code for f in d.findings] for d in diagnosis.steps if d.step.display_name == display)
+
+
+def test_parallelism_slot_held_only_with_a_full_parallelism():
+    assert codes_of(run("parallelism-slot"), "part-0") == ["WaitingForQuota", "ParallelismSlotHeld"]
+    objects = objects_of("parallelism-slot")
+    the(objects, "Workflow")["spec"]["parallelism"] = 3
+    assert codes_of(run("parallelism-slot", objects), "part-0") == ["WaitingForQuota"]
+    the(objects, "Workflow")["spec"].pop("parallelism")
+    assert codes_of(run("parallelism-slot", objects), "part-0") == ["WaitingForQuota"]
+
+
+def test_template_parallelism_counts_only_its_own_pods():
+    objects = objects_of("parallelism-slot")
+    workflow = the(objects, "Workflow")
+    workflow["spec"].pop("parallelism")
+    next(t for t in workflow["spec"]["templates"] if t["name"] == "main")["parallelism"] = 2
+    finding = by_code(run("parallelism-slot", objects))["ParallelismSlotHeld"][0]
+    assert finding.message.startswith("Template main parallelism is 2 and all 2 slots are taken")
+
+
+def test_timeout_while_gated_needs_a_limit_and_a_gate():
+    assert codes_of(run("pending-timeout"), "train") == ["WaitingForQuota", "TimeoutWhileGated"]
+    assert codes_of(run("quota-wait"), "train") == ["WaitingForQuota"]
+    objects = objects_of("gate-not-removed")
+    next(t for t in the(objects, "Workflow")["spec"]["templates"] if t["name"] == "train")["timeout"] = "1h"
+    assert codes_of(run("gate-not-removed", objects), "train") == ["GateNotRemoved", "TimeoutWhileGated"]
+    objects = objects_of("resource-step")
+    next(t for t in the(objects, "Workflow")["spec"]["templates"] if t["name"] == "create-config")["timeout"] = "1m"
+    assert codes_of(run("resource-step", objects), "create-config") == ["Running"]     # not gated: Argo's own timeout
+
+
+def test_agent_pod_queued_only_while_the_agent_pod_is_gated():
+    assert codes_of(run("http-agent-gated"), "fetch") == ["WaitingForQuota", "AgentPodQueued"]
+    objects = objects_of("http-agent-gated")
+    agent = next(o for o in objects if o.get("kind") == "Pod" and o["metadata"]["name"].endswith("-agent"))
+    agent["spec"]["schedulingGates"] = []
+    assert "AgentPodQueued" not in codes_of(run("http-agent-gated", objects), "fetch")
+
+
+def test_default_local_queue_only_when_kueue_chose_it():
+    assert codes_of(run("default-lq"), "hello") == ["Running", "DefaultLocalQueue"]
+    objects = objects_of("default-lq")
+    template = next(t for t in the(objects, "Workflow")["spec"]["templates"] if t["name"] == "whalesay")
+    template["metadata"] = {"labels": {"kueue.x-k8s.io/queue-name": "default"}}
+    assert codes_of(run("default-lq", objects), "hello") == ["Running"]
+
+
+def test_suspend_not_understood_only_for_a_suspended_workflow():
+    assert [f.code for f in run("suspended-workflow").findings] == ["SuspendNotUnderstood"]
+    objects = objects_of("suspended-workflow")
+    the(objects, "Workflow")["spec"]["suspend"] = False
+    assert [f.code for f in run("suspended-workflow", objects).findings] == []
+
+
+def test_preempted_facts_only_for_preemption():
+    assert codes_of(run("preempted-no-retry"), "train") == ["PreemptedNoRetry"]
+    objects = objects_of("max-exec-time")
+    assert codes_of(run("max-exec-time", objects), "train") == ["MaxExecutionTimeExceeded"]
+    node = node_named(objects, "train")
+    node.update(phase="Failed", finishedAt="2026-08-24T10:10:05Z", message="pod deleted")
+    assert codes_of(run("max-exec-time", objects), "train") == []       # no retryStrategy advice for a time limit
+
+
+def test_the_forecast_sentence_is_shown_when_there_is_one():
+    from types import SimpleNamespace
+
+    from kubectl_kueue_argo.render.explain import render_diagnosis_text
+    diagnosis = run("quota-wait")
+    assert "Forecast:" not in render_diagnosis_text(diagnosis)
+    diagnosis.steps[0].step.forecast = SimpleNamespace(start_in_seconds=600, basis=["queue"],
+                                                       sentence="likely to start in about 10 minutes")
+    assert "\n  Forecast: likely to start in about 10 minutes\n" in render_diagnosis_text(diagnosis)
