@@ -6,9 +6,9 @@ hard-cases.md (deactivation: pkg/controller/core/workload_controller.go, pkg/wor
 stays gated when stopped, pod_controller.go Stop; Unschedulable after admission: argo operator.go
 getPendingReason; gate removal takes well under a second).
 """
-from kubectl_kueue_argo.interpret.diagnose.cause import GRACE_SECONDS, kueue_gates, seconds_since, unschedulable_message
+from kubectl_kueue_argo.interpret.diagnose.cause import GRACE_SECONDS, admitted_ago, kueue_gates, unschedulable_message
 from kubectl_kueue_argo.interpret.diagnose.context import (
-    gates_evidence, labels_text, node_ref, pod_ref, prose_duration, step_finding, workload_condition,
+    gates_evidence, labels_text, node_ref, pod_ref, step_finding, workload_condition,
 )
 from kubectl_kueue_argo.interpret.kueue import pods as podfacts
 
@@ -38,9 +38,8 @@ def running(step, ctx):
 # ---- gates ---------------------------------------------------------------------------------------
 
 def ungating(step, ctx):
-    since = seconds_since(step.workload.admitted_at, ctx.now)
-    ago = f" {prose_duration(since)} ago" if since is not None else ""
-    message = (f"Workload {step.workload.name} of step {step.display_name} was admitted{ago}, and Kueue is removing "
+    message = (f"Workload {step.workload.name} of step {step.display_name} was admitted{admitted_ago(step, ctx.now)}, "
+               f"and Kueue is removing "
                f"its scheduling gates ({', '.join(kueue_gates(step))}); the topology gate is removed by a separate "
                f"ungater. This normally takes well under a second.")
     return step_finding("Ungating", "info", message, step, evidence=[
@@ -51,9 +50,8 @@ def ungating(step, ctx):
 
 def gate_not_removed(step, ctx):
     workload = step.workload
-    since = seconds_since(workload.admitted_at, ctx.now)
-    ago = f" {prose_duration(since)} ago" if since is not None else ""
-    message = (f"Workload {workload.name} was admitted in ClusterQueue {step.cluster_queue}{ago}, but pod "
+    message = (f"Workload {workload.name} was admitted in ClusterQueue {step.cluster_queue}"
+               f"{admitted_ago(step, ctx.now)}, but pod "
                f"{step.pod_name} still has Kueue's scheduling gates ({', '.join(kueue_gates(step))}), so step "
                f"{step.display_name} cannot be scheduled. This is a known class of Kueue bug (kueue#9492, #7433, "
                f"#11170): the gate removal failed or lags.")

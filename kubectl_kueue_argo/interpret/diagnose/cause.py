@@ -21,6 +21,7 @@ from kubectl_kueue_argo.interpret.argo.workflow import FINAL_PHASES
 from kubectl_kueue_argo.interpret.dicts import mapping, sequence
 from kubectl_kueue_argo.interpret.kueue import pods as podfacts
 from kubectl_kueue_argo.timeutil import parse_time
+from kubectl_kueue_argo.wording import prose_duration
 
 GRACE_SECONDS = 30     # Kueue removes its gates and creates Workloads well within a second (facts: hard cases)
 KUEUE_GATE_PREFIX = "kueue.x-k8s.io/"
@@ -248,6 +249,12 @@ def deactivation(workload):
 
 
 # ---- pods ----------------------------------------------------------------------------------------
+
+def admitted_ago(step, now):
+    """" 12 seconds ago": since the step's Workload was admitted ("" when unknown)."""
+    since = seconds_since(step.workload.admitted_at if step.workload else None, now)
+    return f" {prose_duration(since)} ago" if since is not None else ""
+
 
 def kueue_gates(step):
     return [gate for gate in step.scheduling_gates if gate.startswith(KUEUE_GATE_PREFIX)]

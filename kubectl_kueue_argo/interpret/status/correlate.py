@@ -14,7 +14,6 @@ from kubectl_kueue_argo.interpret.kueue.config import namespace_management, pars
 from kubectl_kueue_argo.interpret.diagnose import cause as causes
 from kubectl_kueue_argo.model import KUEUE_STATES, Finding, Position
 from kubectl_kueue_argo.timeutil import parse_time, seconds_between
-from kubectl_kueue_argo.wording import prose_duration
 
 QUEUE_POSITION_STATES = ("Pending", "Inadmissible")
 
@@ -219,8 +218,7 @@ def _with_cause(step, context):
 
 
 def _gate_words(step, context):
-    since = causes.seconds_since(step.workload.admitted_at, context.now)
-    ago = f" {prose_duration(since)} ago" if since is not None else ""
+    ago = causes.admitted_ago(step, context.now)
     gates = ", ".join(causes.kueue_gates(step))
     if step.cause == "Ungating":
         return f"admitted{ago}; Kueue is removing its scheduling gates ({gates})"
