@@ -152,3 +152,16 @@ def test_unknown_step_is_a_clear_error():
                      scenario.dir / "objects.yaml", "--step", "nope", env=env_for(scenario))
     assert result.exit_code == 1
     assert result.stderr.strip() == 'error: step "nope" not found in workflow "train-q2w8e"'
+
+
+def test_every_cause_has_a_scenario_with_evidence_and_a_fix_checked():
+    """Acceptance of issue 8: each cause of the vocabulary has a realistic fixture whose tests (offline and
+    live, above) assert the cause on a step, a piece of its evidence and a fix that fits it."""
+    covered = set()
+    for name in scenario_names():
+        scenario = load_scenario(name)
+        causes = {fields.get("cause") for fields in scenario.expected_steps().values()}
+        for code, parts in scenario.expected.get("explain_check", {}).items():
+            if code in causes and parts.get("evidence") and parts.get("remedy"):
+                covered.add(code)
+    assert set(CAUSES) - covered == set()

@@ -289,3 +289,62 @@ def test_the_forecast_sentence_is_shown_when_there_is_one():
     diagnosis.steps[0].step.forecast = SimpleNamespace(start_in_seconds=600, basis=["queue"],
                                                        sentence="likely to start in about 10 minutes")
     assert "\n  Forecast: likely to start in about 10 minutes\n" in render_diagnosis_text(diagnosis)
+
+
+# ---- who is ahead (plain dicts) ---------------------------------------------------------------------
+
+def visibility_item(name, position, *, owner=("Pod", None), priority=0, created="2026-08-24T10:00:00Z"):
+    kind, owner_name = owner
+    return {"metadata": {"name": name, "namespace": "ml-team", "creationTimestamp": created,
+                         "ownerReferences": [{"apiVersion": "v1", "kind": kind, "name": owner_name or name[4:]}]},
+            "priority": priority, "localQueueName": "user-queue", "positionInLocalQueue": position,
+            "positionInClusterQueue": position}
+
+
+def ahead_context(items, own=None, related=None):
+    from types import SimpleNamespace
+    return SimpleNamespace(namespace="ml-team", cache={}, steps_by_pod=own or {}, related_pods=related or {},
+                           pending_items=lambda queue: items if queue == "user-queue" else None)
+
+
+def ahead_step(workload_name="pod-me", priority=0, created="2026-08-24T10:05:00Z"):
+    from types import SimpleNamespace
+    workload = SimpleNamespace(priority=priority, created=created)
+    return SimpleNamespace(workload=workload, workload_name=workload_name, local_queue="user-queue")
+
+
+def test_why_ahead():
+    from kubectl_kueue_argo.interpret.diagnose.ahead import why_ahead
+    mine = ahead_step(priority=10).workload
+    assert why_ahead(visibility_item("pod-a", 0, priority=11), mine) == "higher priority"
+    assert why_ahead(visibility_item("pod-a", 0, priority=10, created="2026-08-24T10:05:00Z"), mine) == \
+        "created earlier"
+    assert why_ahead(visibility_item("pod-a", 0, priority=10, created="2026-08-24T10:06:00Z"), mine) == \
+        "queued earlier"
+    assert why_ahead(visibility_item("pod-a", 0, priority=9), mine) == "queued earlier"
+    assert why_ahead(visibility_item("pod-a", 0, priority=True), ahead_step(priority=0).workload) == "created earlier"
+
+
+def test_ahead_names_a_few_others_and_counts_the_rest():
+    from types import SimpleNamespace
+
+    from kubectl_kueue_argo.interpret.diagnose.ahead import ahead_evidence, ahead_sentence
+    items = [visibility_item(f"pod-other-{i}", i) for i in range(6)]
+    items.append(visibility_item("job-batch-1", 6, owner=("Job", "batch"), priority=5))
+    items.append(visibility_item("pod-me", 7))
+    own = {"other-0": SimpleNamespace(display_name="prep")}
+    related = {"other-1": {"metadata": {"name": "other-1", "labels": {"workflows.argoproj.io/workflow": "etl-x"},
+                                        "annotations": {"workflows.argoproj.io/node-name": "etl-x.load"}}},
+               "other-2": {"metadata": {"name": "other-2", "ownerReferences": [
+                   {"kind": "ReplicaSet", "name": "web-7f9", "controller": True}]}}}
+    ctx = ahead_context(items, own, related)
+    assert ahead_sentence(ahead_step(), ctx) == (
+        "Ahead of it: 7 Workloads, 1 of them this workflow's own steps (prep); others: workflow ml-team/etl-x step "
+        "load (created earlier), Pod ml-team/other-2 of ReplicaSet web-7f9 (created earlier), Pod ml-team/other-3 "
+        "(created earlier), Pod ml-team/other-4 (created earlier) and 2 more. 1 of them has a higher priority.")
+    assert ahead_evidence(ahead_step(), ctx) == (
+        "LocalQueue ml-team/user-queue pendingworkloads (visibility API): 7 item(s) before pod-me, the first "
+        "pod-other-0 (priority 0, created 2026-08-24T10:00:00Z)")
+    first = ahead_context([visibility_item("pod-me", 0)] + items[:1])
+    assert ahead_sentence(ahead_step(), first) is None and ahead_evidence(ahead_step(), first) is None
+    assert ahead_sentence(ahead_step("pod-unknown"), ctx) is None
