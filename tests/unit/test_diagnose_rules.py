@@ -348,3 +348,7 @@ def test_ahead_names_a_few_others_and_counts_the_rest():
     first = ahead_context([visibility_item("pod-me", 0)] + items[:1])
     assert ahead_sentence(ahead_step(), first) is None and ahead_evidence(ahead_step(), first) is None
     assert ahead_sentence(ahead_step("pod-unknown"), ctx) is None
+    no_workload, no_queue = ahead_step(), ahead_step()
+    no_workload.workload = None
+    no_queue.local_queue = None
+    assert ahead_sentence(no_workload, ctx) is None and ahead_evidence(no_queue, ctx) is None
