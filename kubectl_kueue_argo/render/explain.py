@@ -98,7 +98,7 @@ def _groups(diagnosis, show_all):
                 groups.extend(_Group([d]) for d in members)
         order = {id(d): index for index, d in enumerate(shown)}
         groups.sort(key=lambda g: order[id(g.first)])
-    return sorted(groups, key=lambda g: g.severity)
+    return sorted(groups, key=lambda g: (g.severity, g.first.step.cause == "Running"))   # what runs, last
 
 
 def _group_key(step_diagnosis):
