@@ -352,3 +352,15 @@ def test_ahead_names_a_few_others_and_counts_the_rest():
     no_workload.workload = None
     no_queue.local_queue = None
     assert ahead_sentence(no_workload, ctx) is None and ahead_evidence(no_queue, ctx) is None
+
+
+def test_owner_in_words():
+    from kubectl_kueue_argo.interpret.diagnose.ahead import owner_of
+    ctx = ahead_context([])
+    job = visibility_item("job-x", 0, owner=("Job", "nightly"))
+    job["metadata"]["namespace"] = "research"
+    assert owner_of(job, ctx) == (None, "Job research/nightly")
+    orphan = visibility_item("wl-y", 0)
+    orphan["metadata"]["ownerReferences"] = []
+    del orphan["metadata"]["namespace"]
+    assert owner_of(orphan, ctx) == (None, "Workload ml-team/wl-y")
