@@ -78,6 +78,13 @@ class DiagnosisContext:
     def cluster_queue(self, name):
         return (self.cluster_queues or {}).get(name) if name else None
 
+    def cluster_queue_name(self, step):
+        """The step's ClusterQueue: from its admission, else from its LocalQueue (None when unknown)."""
+        if step.cluster_queue:
+            return step.cluster_queue
+        info = self.local_queue(step.local_queue)
+        return info.cluster_queue if info else None
+
     def check_controller(self, name):
         """spec.controllerName of an AdmissionCheck, when it was readable."""
         check = (self.admission_checks or {}).get(name) or {}

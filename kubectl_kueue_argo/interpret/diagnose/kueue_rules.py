@@ -55,7 +55,7 @@ def local_queue_stopped(step, ctx):
 # ---- ClusterQueues -------------------------------------------------------------------------------
 
 def cluster_queue_missing(step, ctx):
-    name = _cluster_queue_name(step, ctx)
+    name = ctx.cluster_queue_name(step)
     lq_info = ctx.local_queue(step.local_queue)
     message = (f"LocalQueue {step.local_queue} points to ClusterQueue {name or '?'}, which does not exist: Kueue "
                f"cannot admit step {step.display_name}.")
@@ -67,7 +67,7 @@ def cluster_queue_missing(step, ctx):
 
 
 def cluster_queue_stopped(step, ctx):
-    name = _cluster_queue_name(step, ctx)
+    name = ctx.cluster_queue_name(step)
     info = ctx.cluster_queue(name)
     policy = f" (spec.stopPolicy: {info.status.stop_policy})" if info is not None and info.status.stopped else ""
     message = (f"ClusterQueue {name} is stopped{policy}{_condition_phrase(info)}: it admits no Workload, so step "
@@ -80,7 +80,7 @@ def cluster_queue_stopped(step, ctx):
 
 
 def cluster_queue_inactive(step, ctx):
-    name = _cluster_queue_name(step, ctx)
+    name = ctx.cluster_queue_name(step)
     info = ctx.cluster_queue(name)
     message = f"ClusterQueue {name} is inactive{_condition_phrase(info)}, so it admits nothing"
     remedy = f"Ask a cluster admin to fix what ClusterQueue {name}'s Active condition names"
@@ -121,7 +121,7 @@ def _lq_messenger(step, ctx):
 
 
 def namespace_not_selected(step, ctx):
-    name = _cluster_queue_name(step, ctx)
+    name = ctx.cluster_queue_name(step)
     info = ctx.cluster_queue(name)
     labels = ctx.snapshot.namespace_labels
     selector = info.namespace_selector if info else None
@@ -138,13 +138,6 @@ def namespace_not_selected(step, ctx):
         f"ClusterQueue {name} spec.namespaceSelector: {selector_text(selector)}" if info else None,
         f"Namespace {ctx.namespace} metadata.labels: {labels_text(labels)}" if isinstance(labels, dict) else None,
     ], remedy=remedy + ", or use a LocalQueue whose ClusterQueue admits this namespace.")
-
-
-def _cluster_queue_name(step, ctx):
-    if step.cluster_queue:
-        return step.cluster_queue
-    info = ctx.local_queue(step.local_queue)
-    return info.cluster_queue if info else None
 
 
 def _condition_phrase(info):
@@ -169,7 +162,7 @@ def _active_evidence(kind, prefix, info):
 # ---- requests that never fit --------------------------------------------------------------------
 
 def never_fits(step, ctx):
-    cq_name = _cluster_queue_name(step, ctx)
+    cq_name = ctx.cluster_queue_name(step)
     info = ctx.cluster_queue(cq_name)
     problem = never_fits_problem(step, ctx.cluster_queues)
     if problem is not None and problem.kind == "no_flavor":

@@ -32,7 +32,7 @@ _OTHER_WAITS = {
 
 def waiting_for_quota(step, ctx):
     workload = step.workload
-    cq_name = step.cluster_queue or _cluster_queue_of(step, ctx) or "?"
+    cq_name = ctx.cluster_queue_name(step) or "?"
     if workload is None:       # gated, and the Workloads could not be read
         message = (f"Pod {step.pod_name} of step {step.display_name} is gated by Kueue, but its Workload could not "
                    f"be read: it waits for admission in LocalQueue {step.local_queue or '?'}, for a reason that "
@@ -145,16 +145,11 @@ def format_borrowed(borrowed, resource):
     return f"{amount(borrowed, resource)} borrowed" if borrowed else "none borrowed"
 
 
-def _cluster_queue_of(step, ctx):
-    info = ctx.local_queue(step.local_queue)
-    return info.cluster_queue if info else None
-
-
 # ---- topology -----------------------------------------------------------------------------------
 
 def waiting_for_topology(step, ctx):
     workload = step.workload
-    cq_name = step.cluster_queue or _cluster_queue_of(step, ctx) or "?"
+    cq_name = ctx.cluster_queue_name(step) or "?"
     if workload.state == "QuotaReserved":
         message = (f"Step {step.display_name} has quota reserved in ClusterQueue {cq_name}; Kueue is still "
                    f"assigning its topology (delayed topology request), then it admits the Workload.")
@@ -181,7 +176,7 @@ def _topology_detail(message):
 
 def waiting_for_admission_check(step, ctx):
     workload = step.workload
-    cq_name = step.cluster_queue or _cluster_queue_of(step, ctx) or "?"
+    cq_name = ctx.cluster_queue_name(step) or "?"
     if step.reason == "AdmissionGated":
         message = (f"Workload {workload.name} of step {step.display_name} carries the "
                    f"kueue.x-k8s.io/admission-gated-by annotation: Kueue will not admit it until the controller named "

@@ -221,11 +221,6 @@ def default_local_queue(step, ctx):
                f"queued there, and the label cannot be removed afterwards (kueue#9565).")
     return step_finding("DefaultLocalQueue", "info", message, step, evidence=[
         f"{pod_ref(step, ctx)} metadata.labels[{QUEUE_LABEL}]: default",
-        f"LocalQueue {ctx.namespace}/default spec.clusterQueue: {_cluster_queue_of(step, ctx) or '?'}"],
+        f"LocalQueue {ctx.namespace}/default spec.clusterQueue: {ctx.cluster_queue_name(step) or '?'}"],
         remedy=(f"If that is intended, nothing to do. Otherwise set {QUEUE_LABEL} explicitly in "
                 f"{label_location(step, ctx)}."))
-
-
-def _cluster_queue_of(step, ctx):
-    info = ctx.local_queue(step.local_queue)
-    return info.cluster_queue if info else None
