@@ -82,8 +82,9 @@ class _Group:
 
 
 def _groups(diagnosis, show_all):
-    """Steps to show (unfinished, or with findings) grouped by identical diagnosis, most severe first."""
-    shown = [d for d in diagnosis.steps if d.unfinished or d.findings]
+    """Steps with findings (every unfinished one has its cause) grouped by identical diagnosis, most
+    severe first."""
+    shown = [d for d in diagnosis.steps if d.findings]
     if show_all:
         groups = [_Group([d]) for d in shown]
     else:
@@ -131,8 +132,6 @@ def _block(group, writer):
     forecast = getattr(getattr(first.step, "forecast", None), "sentence", None)
     if forecast:
         block.extend(writer.wrap("Forecast: " + forecast, "  ", "    "))
-    if not first.findings:
-        block.append("  No problem found.")
     for finding in first.findings:
         block.extend(_finding_lines(finding, writer))
     return block

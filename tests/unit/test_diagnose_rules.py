@@ -364,3 +364,24 @@ def test_owner_in_words():
     orphan["metadata"]["ownerReferences"] = []
     del orphan["metadata"]["namespace"]
     assert owner_of(orphan, ctx) == (None, "Workload ml-team/wl-y")
+
+
+def test_workflow_findings_are_sorted_by_severity_and_not_repeated():
+    from kubectl_kueue_argo.interpret.diagnose.diagnosis import _sorted
+    from kubectl_kueue_argo.model import Finding
+    found = [Finding("A", "info", ""), Finding("B", "warning", ""), Finding("C", "error", ""), Finding("D", "info", "")]
+    assert [f.code for f in _sorted(found)] == ["C", "B", "A", "D"]
+    assert [f.code for f in _sorted(found[:2])] == ["B", "A"]
+    assert [f.code for f in run("gate-not-removed").findings] == []      # said by the step, not again
+    snapshot = snapshot_of("namespace-excluded")
+    snapshot.kueue_installed = False
+    diagnosis = diagnose_snapshot("namespace-excluded", snapshot)
+    assert [f.code for f in diagnosis.findings] == []                      # the step says KueueNotInstalled
+    assert [f.code for f in diagnosis.steps[0].findings] == ["KueueNotInstalled"]
+    assert [f.code for f in run("offloaded-nodes").findings] == ["NodeStatusUnavailable"]
+
+
+def test_one_step_keeps_only_its_own_findings():
+    diagnosis = run("suspended-workflow")
+    assert [f.code for f in diagnosis.findings] == ["SuspendNotUnderstood"]
+    assert only_step(diagnosis, "a").findings == []

@@ -23,11 +23,7 @@ SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 @dataclass
 class StepDiagnosis:
     step: StepStatus
-    findings: List[Finding] = field(default_factory=list)
-
-    @property
-    def unfinished(self):
-        return self.step.cause is not None
+    findings: List[Finding] = field(default_factory=list)     # none for a finished step, unless preempted
 
 
 @dataclass
