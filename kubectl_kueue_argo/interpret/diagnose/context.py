@@ -6,12 +6,11 @@ import re
 
 from kubectl_kueue_argo.interpret.argo import workflow as argo
 from kubectl_kueue_argo.interpret.argo.spec import SpecResolver
-from kubectl_kueue_argo.interpret.diagnose.cause import group_members
+from kubectl_kueue_argo.interpret.diagnose.cause import group_members, seconds_since  # noqa: F401 (for the rules)
 from kubectl_kueue_argo.interpret.kueue.workloads import cluster_queue_info, local_queue_info
 from kubectl_kueue_argo.interpret.kueue.config import parse_manager_config
 from kubectl_kueue_argo.model import Finding
 from kubectl_kueue_argo.quantity import format_quantity
-from kubectl_kueue_argo.timeutil import parse_time
 from kubectl_kueue_argo.wording import ordinal, prose_duration  # noqa: F401  (one import point for the rules)
 
 ACTIVE_PHASES = ("Pending", "Running")
@@ -169,11 +168,6 @@ def label_location(step, ctx):
                 f"of the Workflow for all its pods")
     return (f"spec.templates[name={template}].metadata.labels (template {template}), or "
             f"spec.podMetadata.labels for every pod of the workflow")
-
-
-def seconds_since(timestamp, now):
-    moment = parse_time(timestamp)
-    return None if moment is None or now is None else (now - moment).total_seconds()
 
 
 def parse_duration(value):
