@@ -385,3 +385,60 @@ def test_one_step_keeps_only_its_own_findings():
     diagnosis = run("suspended-workflow")
     assert [f.code for f in diagnosis.findings] == ["SuspendNotUnderstood"]
     assert only_step(diagnosis, "a").findings == []
+
+
+# ---- quota waits in detail ---------------------------------------------------------------------
+
+def test_a_wait_becomes_a_warning_at_exactly_one_hour():
+    # the pod of quota-wait was created at 10:01:00
+    assert by_code(run("quota-wait", now="2026-08-24T11:00:59Z"))["WaitingForQuota"][0].severity == "info"
+    assert by_code(run("quota-wait", now="2026-08-24T11:01:00Z"))["WaitingForQuota"][0].severity == "warning"
+
+
+def test_a_wait_without_a_shortage_quotes_kueue():
+    objects = objects_of("quota-wait")
+    quota_condition(objects, "Workload no longer fits after processing another workload")
+    finding = by_code(run("quota-wait", objects))["WaitingForQuota"][0]
+    assert finding.message.startswith("Step train has waited for 7 minutes in ClusterQueue team-cq: Workload no "
+                                      "longer fits after processing another workload. It is 3rd")
+    assert "ClusterQueue team-cq spec.resourceGroups (cpu)" in finding.evidence[-1]
+
+
+def test_unknown_place_in_the_queue_only_when_the_visibility_api_was_not_read():
+    objects = [o for o in objects_of("quota-wait") if o.get("kind") != "PendingWorkloadsSummary"]
+    finding = by_code(run("quota-wait", objects))["WaitingForQuota"][0]
+    assert "Its place in the queue is unknown (the Kueue visibility API was not readable)." in finding.message
+    assert not any("pendingworkloads" in line for line in finding.evidence)
+    objects = objects_of("quota-wait")
+    summary = the(objects, "PendingWorkloadsSummary")
+    summary["items"] = [i for i in summary["items"] if not i["metadata"]["name"].startswith("pod-train")]
+    finding = by_code(run("quota-wait", objects))["WaitingForQuota"][0]
+    assert "place in the queue" not in finding.message and "Ahead of it" not in finding.message
+
+
+def test_cohort_sentence_falls_back_to_a_flavor_of_the_cluster_queue():
+    objects = objects_of("quota-wait")
+    quota_condition(objects, "couldn't assign flavors to pod set main: insufficient unused quota for memory in flavor "
+                             "spot, 1Gi more needed")
+    finding = by_code(run("quota-wait", objects))["WaitingForQuota"][0]
+    assert "team-cq has 64Gi memory nominal in on-demand" in finding.message
+    assert "needs 1Gi memory more than flavor spot has unused" in finding.message
+
+
+def test_topology_detail_without_a_topology_sentence():
+    from kubectl_kueue_argo.interpret.diagnose.quota_rules import _topology_detail
+    assert _topology_detail('x: topology "rack" doesn\'t allow to fit any of 2 pod(s).') == \
+        'topology "rack" doesn\'t allow to fit any of 2 pod(s)'
+    assert _topology_detail("placement failed.") == "placement failed"
+    assert _topology_detail(None) == "no topology domain has room"
+
+
+def test_admission_check_without_a_pending_check_quotes_the_condition():
+    objects = objects_of("admission-check")
+    the(objects, "Workload")["status"]["admissionChecks"][0]["state"] = "Ready"
+    finding = by_code(run("admission-check", objects))["WaitingForAdmissionCheck"][0]
+    assert finding.message.endswith("it waits for Kueue to admit it (its admission checks are Ready).")
+    the(objects, "Workload")["status"].pop("admissionChecks")
+    finding = by_code(run("admission-check", objects))["WaitingForAdmissionCheck"][0]
+    assert finding.message.endswith("it waits for its admission checks (Quota reserved in ClusterQueue team-cq).")
+    assert not any(line.startswith("AdmissionCheck ") for line in finding.evidence)

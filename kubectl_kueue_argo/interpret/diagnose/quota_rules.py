@@ -81,14 +81,6 @@ def _shortage_phrase(problem, workload):
             f"unused{scope}")
 
 
-def shortage(step):
-    """(resource, flavor, amount more needed) of the first quota shortage, or None: grouping key."""
-    for problem in step.workload.quota_problems if step.workload else ():
-        if problem.kind.startswith("insufficient_unused"):
-            return problem.resource, problem.flavor, problem.more_needed
-    return None
-
-
 def _position_sentence(step, ctx):
     position = step.position
     if position is None or position.local_queue is None:
@@ -185,7 +177,9 @@ def waiting_for_admission_check(step, ctx):
                             evidence=[workload_condition(step, "QuotaReserved")],
                             remedy="Wait for the gating controller, or ask whoever set the annotation to remove it.")
     checks = [c for c in workload.admission_checks if c.get("state") != "Ready"]
-    listed = "; ".join(_check_phrase(c, ctx) for c in checks) or (step.message or "an admission check")
+    listed = "; ".join(_check_phrase(c, ctx) for c in checks) or (
+        "Kueue to admit it (its admission checks are Ready)" if workload.admission_checks else
+        f"its admission checks ({step.message or 'no check is listed yet'})")
     reserved = ("has quota reserved in ClusterQueue " + cq_name if workload.state == "QuotaReserved"
                 else "waits in ClusterQueue " + cq_name)
     message = f"Step {step.display_name} {reserved} but is not admitted yet: it waits for {listed}."
