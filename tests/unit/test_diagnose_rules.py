@@ -442,3 +442,73 @@ def test_admission_check_without_a_pending_check_quotes_the_condition():
     finding = by_code(run("admission-check", objects))["WaitingForAdmissionCheck"][0]
     assert finding.message.endswith("it waits for its admission checks (Quota reserved in ClusterQueue team-cq).")
     assert not any(line.startswith("AdmissionCheck ") for line in finding.evidence)
+
+
+# ---- queue findings in detail ---------------------------------------------------------------------
+
+def relabel_queue(objects, queue):
+    for obj in objects:
+        if obj.get("kind") in ("Pod", "Workload") and "train" in obj["metadata"]["name"]:
+            if obj["kind"] == "Pod":
+                obj["metadata"]["labels"]["kueue.x-k8s.io/queue-name"] = queue
+            else:
+                obj["spec"]["queueName"] = queue
+    quota_condition(objects, f"LocalQueue {queue} doesn't exist", "Inadmissible")
+
+
+def test_missing_local_queue_points_to_the_only_queue_or_to_any():
+    objects = objects_of("missing-local-queue")
+    relabel_queue(objects, "zzz-nothing-alike")
+    finding = by_code(run("missing-local-queue", objects))["LocalQueueMissing"][0]
+    assert "Did you mean" not in finding.message
+    assert finding.remedy.startswith("Set kueue.x-k8s.io/queue-name: user-queue in ")
+    second = dict(the(objects, "LocalQueue"), metadata=dict(the(objects, "LocalQueue")["metadata"], name="other-q"))
+    finding = by_code(run("missing-local-queue", objects + [second]))["LocalQueueMissing"][0]
+    assert finding.remedy.startswith("Set kueue.x-k8s.io/queue-name: an existing LocalQueue in ")
+
+
+def test_stopped_queues_without_a_readable_stop_policy():
+    snapshot = snapshot_of("lq-stopped")
+    snapshot.local_queues = None
+    finding = by_code(diagnose_snapshot("lq-stopped", snapshot))["LocalQueueStopped"][0]
+    assert finding.message.startswith("LocalQueue user-queue is stopped: Kueue admits nothing from it")
+    objects = [o for o in objects_of("cq-stopped") if o.get("kind") != "ClusterQueue"]
+    finding = by_code(run("cq-stopped", objects))["ClusterQueueStopped"][0]
+    assert finding.message.startswith("ClusterQueue team-cq is stopped: it admits no Workload")
+
+
+def test_the_local_queue_is_evidence_only_when_it_is_inactive():
+    finding = by_code(run("cq-stopped"))["ClusterQueueStopped"][0]
+    assert any(line.startswith("LocalQueue ml-team/user-queue status.conditions[Active]: False") for line in
+               finding.evidence)
+    objects = objects_of("cq-stopped")
+    the(objects, "LocalQueue")["status"]["conditions"][0].update(status="True", reason="Ready")
+    finding = by_code(run("cq-stopped", objects))["ClusterQueueStopped"][0]
+    assert not any(line.startswith("LocalQueue ") for line in finding.evidence)
+
+
+def test_never_fits_details():
+    objects = objects_of("quota-wait")
+    quota = the(objects, "ClusterQueue")["spec"]["resourceGroups"][0]["flavors"][0]["resources"][0]
+    quota.update(nominalQuota=3, borrowingLimit=0)
+    finding = by_code(run("quota-wait", objects))["NeverFits"][0]
+    assert " in flavor " not in finding.message.split(" (")[0]
+    objects = objects_of("never-fits")
+    quota_condition(objects, "couldn't assign flavors to pod set main: insufficient quota for nvidia.com/gpu in flavor "
+                             "on-demand, previously considered podsets requests (0) + current podset request (1) > "
+                             "maximum capacity (0)")
+    finding = by_code(run("never-fits", objects))["NeverFits"][0]
+    assert "(nvidia.com/gpu is not covered by any of its flavors)" in finding.message
+    quota_condition(objects, "", "NoMatchingFlavor")
+    finding = by_code(run("never-fits", objects))["NeverFits"][0]
+    assert "can ever hold step train: no flavor fits." in finding.message
+
+
+def test_a_steps_cluster_queue_name():
+    ctx_step = run("quota-wait").steps[0].step
+    from kubectl_kueue_argo.interpret.diagnose.context import DiagnosisContext
+    from tests.unit.test_diagnose_context import diagnosis_report, snapshot
+    ctx = DiagnosisContext(diagnosis_report("quota-wait"), snapshot("quota-wait"), None)
+    assert ctx.cluster_queue_name(ctx_step) == "team-cq"
+    ctx_step.cluster_queue, ctx_step.local_queue = None, "unknown"
+    assert ctx.cluster_queue_name(ctx_step) is None
