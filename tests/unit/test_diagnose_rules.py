@@ -512,3 +512,46 @@ def test_a_steps_cluster_queue_name():
     assert ctx.cluster_queue_name(ctx_step) == "team-cq"
     ctx_step.cluster_queue, ctx_step.local_queue = None, "unknown"
     assert ctx.cluster_queue_name(ctx_step) is None
+
+
+# ---- after admission in detail ----------------------------------------------------------------------
+
+def test_running_without_a_workload_or_without_a_pod():
+    snapshot = snapshot_of("resource-step")
+    snapshot.workloads = []
+    finding = by_code(diagnose_snapshot("resource-step", snapshot))["Running"][0]
+    assert finding.message == "Step create-config runs: pod k8s-jobs-p5r8t-create-config-3766022593 is Running on " \
+                              "node worker-1."
+    snapshot.pods = []
+    finding = by_code(diagnose_snapshot("resource-step", snapshot))["Running"][0]
+    assert finding.message == "Step create-config is Running (Pod)."
+    assert finding.evidence == ["Workflow ml-team/k8s-jobs-p5r8t status.nodes[k8s-jobs-p5r8t-3300063166].phase: "
+                                "Running"]
+
+
+def test_unschedulable_evidence_is_the_false_pod_scheduled_condition_only():
+    objects = objects_of("unschedulable")
+    train = next(o for o in objects if o.get("kind") == "Pod" and "train" in o["metadata"]["name"])
+    train["status"]["conditions"].insert(0, {"type": "PodScheduled", "status": "True", "reason": "Other",
+                                             "message": "stale", "lastTransitionTime": "x"})
+    finding = by_code(run("unschedulable", objects))["Unschedulable"][0]
+    assert "stale" not in " ".join(finding.evidence)
+    train["status"]["conditions"] = []
+    finding = by_code(run("unschedulable", objects))["Unschedulable"][0]
+    assert not any("PodScheduled" in line for line in finding.evidence)
+    assert "Unschedulable: 0/4 nodes are available: 4 Insufficient cpu" in finding.message
+
+
+def test_deactivated_before_kueue_evicted_it():
+    objects = objects_of("deactivated")
+    workload = the(objects, "Workload")
+    workload["status"]["conditions"] = [c for c in workload["status"]["conditions"] if c["type"] == "QuotaReserved"]
+    finding = by_code(run("deactivated", objects))["Deactivated"][0]
+    assert "(spec.active: false, Evicted reason Deactivated): Kueue will not admit it." in finding.message
+    workload["spec"]["active"] = True
+    workload["status"]["conditions"].append({"type": "DeactivationTarget", "status": "True",
+                                             "reason": "MaximumExecutionTimeExceeded", "message": "exceeding the "
+                                             "maximum execution time", "lastTransitionTime": "2026-08-24T10:06:00Z"})
+    finding = by_code(run("deactivated", objects))["MaxExecutionTimeExceeded"][0]
+    assert "(Evicted reason DeactivatedDueToMaximumExecutionTimeExceeded)" in finding.message
+    assert "at its maximum execution time (Evicted" in finding.message       # no label on the pod: no limit
