@@ -525,7 +525,7 @@ def test_running_without_a_workload_or_without_a_pod():
     snapshot.pods = []
     finding = by_code(diagnose_snapshot("resource-step", snapshot))["Running"][0]
     assert finding.message == "Step create-config is Running (Pod)."
-    assert finding.evidence == ["Workflow ml-team/k8s-jobs-p5r8t status.nodes[k8s-jobs-p5r8t-3300063166].phase: "
+    assert finding.evidence == ["Workflow ml-team/k8s-jobs-p5r8t status.nodes[k8s-jobs-p5r8t-3766022593].phase: "
                                 "Running"]
 
 
