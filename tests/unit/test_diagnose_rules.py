@@ -555,3 +555,81 @@ def test_deactivated_before_kueue_evicted_it():
     finding = by_code(run("deactivated", objects))["MaxExecutionTimeExceeded"][0]
     assert "(Evicted reason DeactivatedDueToMaximumExecutionTimeExceeded)" in finding.message
     assert "at its maximum execution time (Evicted" in finding.message       # no label on the pod: no limit
+
+
+# ---- pods Kueue did not handle, in detail -------------------------------------------------------------
+
+def test_pod_integration_off_for_a_labelled_pod_kueue_left_alone():
+    from tests.support import builders as b
+    objects = objects_of("kueue-not-installed") + [b.manager_configmap(["batch/job"]), b.namespace_object("ml-team")]
+    objects += [o for o in objects_of("quota-wait") if o.get("kind") in ("LocalQueue", "ClusterQueue")]
+    finding = by_code(run("kueue-not-installed", objects))["PodIntegrationDisabled"][0]
+    assert finding.severity == "error"
+    assert finding.message.startswith("Pod train-k0n1i-train-1406964465 of step train has the queue label user-queue, "
+                                      "but Kueue ignores it: ")
+    assert "did not manage it" not in finding.message
+
+
+def test_an_incomplete_group_without_a_parallelism_limit():
+    objects = objects_of("pod-group-incomplete")
+    the(objects, "Workflow")["spec"]["parallelism"] = 4
+    finding = by_code(run("pod-group-incomplete", objects))["PodGroupIncomplete"][0]
+    assert "The workflow has created only 2 pods with this group label" in finding.message
+    assert "can never complete" not in finding.message
+
+
+def test_the_newest_compose_event_of_the_group_is_the_evidence():
+    objects = [o for o in objects_of("pod-group-incomplete") if o.get("kind") != "Event"]
+    pod = next(o for o in objects if o.get("kind") == "Pod")
+    def event(reason, message, at, **extra):
+        return dict({"apiVersion": "v1", "kind": "Event", "metadata": {"name": f"e{at}", "namespace": "ml-team"},
+                     "involvedObject": {"kind": "Pod", "name": pod["metadata"]["name"]}, "reason": reason,
+                     "message": message, "lastTimestamp": at}, **extra)
+    events = [event("ErrWorkloadCompose", "'shards-i4c8m' group has fewer runnable pods than expected",
+                    "2026-08-24T10:00:01Z", source={"component": "pod-kueue-controller"}, type="Warning"),
+              event("ErrWorkloadCompose", "'other-group' group has fewer runnable pods than expected",
+                    "2026-08-24T10:09:00Z"),
+              event("CreatedWorkload", "'shards-i4c8m' group", "2026-08-24T10:08:00Z"),
+              event("ErrWorkloadCompose", "'shards-i4c8m' group has fewer runnable pods than expected (newest)",
+                    "2026-08-24T10:04:00Z", reportingComponent="pod-kueue-controller")]
+    finding = by_code(run("pod-group-incomplete", objects + events))["PodGroupIncomplete"][0]
+    assert finding.evidence[0] == (f"Event Warning ErrWorkloadCompose on Pod ml-team/{pod['metadata']['name']} from "
+                                   f"pod-kueue-controller: 'shards-i4c8m' group has fewer runnable pods than expected "
+                                   f"(newest)")
+    finding = by_code(run("pod-group-incomplete", objects))["PodGroupIncomplete"][0]
+    assert not finding.evidence[0].startswith("Event ")
+
+
+def test_no_queue_label_words_depend_on_the_namespace_queues_and_the_phase():
+    finding = by_code(run("unlabelled-pods"))["NoQueueLabel"][0]
+    assert "has no LocalQueue named default that would catch it" in finding.message
+    snapshot = snapshot_of("unlabelled-pods")
+    snapshot.local_queues = None
+    finding = by_code(diagnose_snapshot("unlabelled-pods", snapshot))["NoQueueLabel"][0]
+    assert "LocalQueue named default" not in finding.message and finding.remedy.endswith("workflow.")
+    objects = objects_of("unlabelled-pods")
+    node_named(objects, "hello2")["message"] = "some message"
+    assert "Argo says" not in by_code(run("unlabelled-pods", objects))["NoQueueLabel"][0].message
+
+
+def test_default_local_queue_needs_a_default_queue_when_queues_are_known():
+    snapshot = snapshot_of("default-lq")
+    snapshot.local_queues = None
+    assert "DefaultLocalQueue" in by_code(diagnose_snapshot("default-lq", snapshot))
+    objects = objects_of("default-lq")
+    the(objects, "LocalQueue")["metadata"]["name"] = "team"
+    assert "DefaultLocalQueue" not in by_code(run("default-lq", objects))
+
+
+def test_namespace_not_managed_without_a_selector_in_the_configuration():
+    objects = objects_of("namespace-excluded")
+    configmap = the(objects, "ConfigMap")
+    key = "controller_manager_config.yaml"
+    configmap["data"][key] = configmap["data"][key].replace("kueue.x-k8s.io/managed-namespace", "other-label")
+    finding = by_code(run("namespace-excluded", objects))["NamespaceNotManaged"][0]
+    assert any("managedJobsNamespaceSelector" in line for line in finding.evidence)
+    snapshot = snapshot_of("namespace-excluded")
+    snapshot.namespace_labels = None
+    finding = by_code(diagnose_snapshot("namespace-excluded", snapshot))["NamespaceNotManaged"][0]
+    assert "the labels of namespace ml-team could not be read" in finding.message
+    assert not any(line.startswith("Namespace ml-team metadata.labels") for line in finding.evidence)

@@ -306,7 +306,7 @@ def _classify_unmanaged(step, context):
         return
     if context.config is not None:
         managed, code, explanation = namespace_management(context.config, context.namespace, snapshot.namespace_labels)
-        if managed is False:
+        if managed is False or code is not None:   # not managed, or the likeliest reason it is not
             _set(step, "Unmanaged", code, explanation)
             return
     _set(step, "Unmanaged", "NotManagedByKueue",
