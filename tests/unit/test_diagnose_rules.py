@@ -1,5 +1,7 @@
 """The explain rules of interpret/diagnose/ on plain dicts (scenario objects varied one fact at a time):
 the branches the scenarios do not reach, each next to the situation that must not give it."""
+import pytest
+
 from kubectl_kueue_argo.interpret.diagnose.diagnosis import diagnose, only_step
 from kubectl_kueue_argo.interpret.diagnose.reads import explain_reads
 from kubectl_kueue_argo.interpret.status.correlate import build_status_report
@@ -633,3 +635,105 @@ def test_namespace_not_managed_without_a_selector_in_the_configuration():
     finding = by_code(diagnose_snapshot("namespace-excluded", snapshot))["NamespaceNotManaged"][0]
     assert "the labels of namespace ml-team could not be read" in finding.message
     assert not any(line.startswith("Namespace ml-team metadata.labels") for line in finding.evidence)
+
+
+# ---- Argo's rules in detail ------------------------------------------------------------------------
+
+def test_a_timed_suspend_step():
+    objects = objects_of("suspend-step")
+    next(t for t in the(objects, "Workflow")["spec"]["templates"] if t["name"] == "approve")["suspend"] = \
+        {"duration": "10m"}
+    finding = by_code(run("suspend-step", objects))["TemplateHasNoPod"][0]
+    assert finding.message.startswith("Suspend step approve waits for 10m or until `argo resume`.")
+
+
+def test_lock_name_from_the_message_or_from_the_synchronization_status():
+    objects = objects_of("never-created")
+    node_named(objects, "locked").pop("synchronizationStatus")
+    finding = next(f for f in by_code(run("never-created", objects))["WaitingForPodCreation"] if "lock" in f.message)
+    assert finding.message.startswith("Step locked waits for the Argo lock mylock. Argo creates")   # no holder
+    objects = objects_of("never-created")
+    node_named(objects, "locked").pop("message")
+    finding = next(f for f in by_code(run("never-created", objects))["WaitingForPodCreation"] if "lock" in f.message)
+    assert finding.message.startswith("Step locked waits for the Argo lock mylock, held by ml-team/etl-7g2kd.")
+    assert finding.evidence == [f"Workflow ml-team/sync-c8v3m status.nodes[{node_named(objects, 'locked')['id']}]"
+                                f".synchronizationStatus.waiting: ml-team/Mutex/mylock"]
+
+
+def test_lock_holder_of_a_semaphore_and_of_another_lock():
+    objects = objects_of("never-created")
+    sync = the(objects, "Workflow")["status"]["synchronization"]
+    sync["semaphore"] = {"waiting": [{"semaphore": "ml-team/Mutex/mylock", "holder": "ml-team/other-wf"}]}
+    sync["mutex"]["waiting"][0]["mutex"] = "ml-team/Mutex/another"
+    finding = next(f for f in by_code(run("never-created", objects))["WaitingForPodCreation"] if "lock" in f.message)
+    assert ", held by ml-team/other-wf." in finding.message
+
+
+def test_steps_waiting_on_a_lock_do_not_count_against_parallelism():
+    objects = objects_of("parallelism-slot")
+    node_named(objects, "part-1")["synchronizationStatus"] = {"waiting": "ml-team/Mutex/m"}
+    assert codes_of(run("parallelism-slot", objects), "part-0") == ["WaitingForQuota"]
+
+
+@pytest.mark.parametrize("value, expected", [(2, 2), ("3", 3), (0, None), (-1, None), (True, None), ("x", None),
+                                             (None, None)])
+def test_positive_int(value, expected):
+    from kubectl_kueue_argo.interpret.diagnose.argo_rules import _positive_int
+    assert _positive_int(value) == expected
+
+
+def test_time_limits_only_while_gated_and_pending_and_at_their_boundary():
+    late = by_code(run("pending-timeout", now="2026-08-24T10:10:00Z"))["TimeoutWhileGated"][0]
+    assert late.severity == "error" and "the limit passed a moment ago" in late.message
+    early = by_code(run("pending-timeout", now="2026-08-24T10:09:59Z"))["TimeoutWhileGated"][0]
+    assert early.severity == "warning" and "a second left" in early.message
+    objects = objects_of("pending-timeout")
+    node_named(objects, "train")["phase"] = "Running"
+    assert "TimeoutWhileGated" not in by_code(run("pending-timeout", objects))
+
+
+def test_the_nearest_of_two_limits_is_reported():
+    objects = objects_of("pending-timeout")
+    the(objects, "Workflow")["spec"]["activeDeadlineSeconds"] = 480
+    finding = by_code(run("pending-timeout", objects))["TimeoutWhileGated"][0]
+    assert finding.message.startswith("Workflow spec.activeDeadlineSeconds is 480")
+    the(objects, "Workflow")["spec"]["activeDeadlineSeconds"] = 900
+    finding = by_code(run("pending-timeout", objects))["TimeoutWhileGated"][0]
+    assert finding.message.startswith("Template train has timeout 10m")
+
+
+def test_any_eviction_of_a_running_step_but_a_queue_stop_is_explained_as_preemption():
+    objects = objects_of("preempted-running")
+    workload = next(o for o in objects if o.get("kind") == "Workload" and "train" in o["metadata"]["name"])
+    for condition in workload["status"]["conditions"]:
+        if condition["type"] == "Evicted":
+            condition["reason"] = "PodsReadyTimeout"
+    workload["status"]["conditions"] = [c for c in workload["status"]["conditions"] if c["type"] != "Preempted"]
+    finding = by_code(run("preempted-running", objects))["Preempted"][0]
+    assert "(PodsReadyTimeout)" in finding.message
+
+
+def test_templates_without_retry_are_listed_once():
+    objects = objects_of("preempted-no-retry")
+    workflow = the(objects, "Workflow")
+    train = node_named(objects, "train")
+    nodes_of(objects)[train["id"] + "b"] = dict(train, id=train["id"] + "b", name=train["name"] + "b",
+                                                displayName="train-b", phase="Succeeded")
+    finding = by_code(run("preempted-no-retry", objects))["PreemptedNoRetry"][0]
+    assert "Queued templates without a retryStrategy: train." in finding.message
+    next(t for t in workflow["spec"]["templates"] if t["name"] == "train")["retryStrategy"] = {"limit": 1}
+    assert "PreemptedWillRetry" in by_code(run("preempted-no-retry", objects))
+
+
+def test_suspend_with_only_admitted_or_only_gated_pods():
+    finding = by_code(run("suspended-workflow"))["SuspendNotUnderstood"][0]
+    assert "2 admitted pods (a, b) keep running and hold 4 cpu" in finding.message
+    assert "gated pod" not in finding.message
+    objects = objects_of("quota-wait")
+    the(objects, "Workflow")["spec"]["suspend"] = True
+    finding = by_code(run("quota-wait", objects))["SuspendNotUnderstood"][0]
+    assert finding.message.endswith("1 gated pod (train) can still be admitted and start.")
+    assert "admitted pod" not in finding.message
+    objects = objects_of("never-created")
+    the(objects, "Workflow")["spec"]["suspend"] = True
+    assert "SuspendNotUnderstood" not in by_code(run("never-created", objects))
