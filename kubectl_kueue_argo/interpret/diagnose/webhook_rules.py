@@ -114,7 +114,7 @@ def pod_group_incomplete(step, ctx):
     else:
         message += (f" The workflow has created only {len(members)} pods with this group label (its loop may have "
                     f"fewer items than the total count, or the pods come from steps that run one after another).")
-    event = _compose_event(group.name, ctx)
+    event = _compose_event(group.name, step, ctx)
     return step_finding("PodGroupIncomplete", "error", message, step, evidence=[
         event, f"{pod_ref(step, ctx)} metadata: {POD_GROUP_KEY}={group.name}, {POD_GROUP_TOTAL_KEY}={group.total}",
         f"{scope}: {limit}" if limit is not None else None, f"Workloads in {ctx.namespace}: none named {group.name}"],
@@ -123,21 +123,23 @@ def pod_group_incomplete(step, ctx):
                 f"that each pod is queued on its own; then resubmit."))
 
 
-def _compose_event(group_name, ctx):
-    """The newest ErrWorkloadCompose event about this group, as evidence (None when not readable)."""
-    found = None
-    for event in ctx.events or []:
-        if not isinstance(event, dict) or event.get("reason") != "ErrWorkloadCompose" \
-                or f"'{group_name}'" not in str(event.get("message") or event.get("note") or ""):
-            continue
-        if found is None or str(event.get("lastTimestamp") or "") >= str(found.get("lastTimestamp") or ""):
-            found = event
-    if found is None:
+def _compose_event(group_name, step, ctx):
+    """The ErrWorkloadCompose event about this group as evidence: the one on this step's pod if any, else the
+    newest (None when events were not readable)."""
+    events = [event for event in ctx.events or [] if isinstance(event, dict)
+              and event.get("reason") == "ErrWorkloadCompose"
+              and f"'{group_name}'" in str(event.get("message") or event.get("note") or "")]
+    if not events:
         return None
-    involved = found.get("involvedObject") or found.get("regarding") or {}
+    found = max(events, key=lambda event: (_involved(event).get("name") == step.pod_name,
+                                           str(event.get("lastTimestamp") or ""), _involved(event).get("name") or ""))
     source = (found.get("source") or {}).get("component") or found.get("reportingComponent") or "?"
-    return (f"Event {found.get('type') or 'Warning'} ErrWorkloadCompose on Pod {ctx.namespace}/{involved.get('name')} "
-            f"from {source}: {found.get('message') or found.get('note')}")
+    return (f"Event {found.get('type') or 'Warning'} ErrWorkloadCompose on Pod {ctx.namespace}/"
+            f"{_involved(found).get('name')} from {source}: {found.get('message') or found.get('note')}")
+
+
+def _involved(event):
+    return event.get("involvedObject") or event.get("regarding") or {}
 
 
 def _pod_name(pod):
