@@ -165,3 +165,15 @@ def test_every_cause_has_a_scenario_with_evidence_and_a_fix_checked():
             if code in causes and parts.get("evidence") and parts.get("remedy"):
                 covered.add(code)
     assert set(CAUSES) - covered == set()
+
+
+@pytest.mark.parametrize("name", scenario_names())
+def test_explain_live_and_offline_agree(name, tmp_path):
+    """Same objects, same words: the diagnosis does not depend on where the objects were read."""
+    scenario = load_scenario(name)
+    if scenario.expected["server"].get("forbid") or scenario.expected.get("offline"):
+        pytest.skip("forbidden or unserved reads make the live view differ from the files on purpose")
+    offline = run_cli(*explain_args(scenario, "--from-file", scenario.dir / "objects.yaml"), env=env_for(scenario))
+    with serve_scenario(scenario, tmp_path) as (_, kubeconfig):
+        live = run_cli(*explain_args(scenario, "--kubeconfig", kubeconfig), env=env_for(scenario))
+    assert offline.json == live.json

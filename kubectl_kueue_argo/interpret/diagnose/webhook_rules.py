@@ -101,8 +101,8 @@ def queue_name_missing(step, ctx):
 def pod_group_incomplete(step, ctx):
     group = pod_group(step.pod)
     members = active_members(ctx.group_members.get(group.name, []))
-    steps = [ctx.steps_by_pod[name].display_name for name in (_pod_name(pod) for pod in members)
-             if name in ctx.steps_by_pod]
+    names = {_pod_name(pod) for pod in members}
+    steps = [s.display_name for s in ctx.report.steps if s.pod_name in names and s.type == "Pod"]   # tree order
     message = (f"Pod {step.pod_name} of step {step.display_name} belongs to pod group {group.name}, which needs "
                f"{group.total} pods (kueue.x-k8s.io/pod-group-total-count) but has {len(members)}"
                + (f" ({names_list(steps)})" if steps else "") + ". Kueue composes the group's Workload only when "
