@@ -82,9 +82,9 @@ class _Group:
 
 
 def _groups(diagnosis, show_all):
-    """Steps with findings (every unfinished one has its cause) grouped by identical diagnosis, most
-    severe first."""
-    shown = [d for d in diagnosis.steps if d.findings]
+    """Steps with findings (every unfinished one has its cause; with show_all every step) grouped by
+    identical diagnosis, most severe first."""
+    shown = [d for d in diagnosis.steps if d.findings or show_all]
     if show_all:
         groups = [_Group([d]) for d in shown]
     else:
@@ -132,6 +132,8 @@ def _block(group, writer):
     forecast = getattr(getattr(first.step, "forecast", None), "sentence", None)
     if forecast:
         block.extend(writer.wrap("Forecast: " + forecast, "  ", "    "))
+    if not first.findings:        # a finished step (--all, --step): what became of it
+        block.extend(writer.wrap(first.step.message or f"{first.step.phase}.", "  ", "  "))
     for finding in first.findings:
         block.extend(_finding_lines(finding, writer))
     return block

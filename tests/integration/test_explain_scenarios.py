@@ -177,3 +177,11 @@ def test_explain_live_and_offline_agree(name, tmp_path):
     with serve_scenario(scenario, tmp_path) as (_, kubeconfig):
         live = run_cli(*explain_args(scenario, "--kubeconfig", kubeconfig), env=env_for(scenario))
     assert offline.json == live.json
+
+
+def test_a_memoized_step_says_so_and_never_that_its_pod_is_gone():
+    scenario = load_scenario("memoized")
+    text = run_cli("explain", scenario.expected["workflow"], "-n", "ml-team", "--from-file",
+                   scenario.dir / "objects.yaml", "--step", "prep", env=env_for(scenario)).stdout
+    assert "prep  Pod · template prep · Succeeded · Kueue NoPod (MemoizationHit)" in text
+    assert "memoization cache hit: Argo reused the outputs saved under key prep-v3" in text and "gone" not in text
