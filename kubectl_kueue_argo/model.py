@@ -47,6 +47,11 @@ class Snapshot:
     workflow_templates: List[dict] = field(default_factory=list)  # WorkflowTemplates and ClusterWorkflowTemplates
     kueue_api_version: Optional[str] = None    # "kueue.x-k8s.io/v1beta2", ".../v1beta1", None: not installed
     kueue_installed: Optional[bool] = None     # None: unknown (offline snapshot without Kueue objects)
+    # Read for `explain` only (None: not read or not readable): AdmissionCheck objects, the namespace's
+    # ErrWorkloadCompose events, and pods of the namespace that own Workloads queued ahead, by name.
+    admission_checks: Optional[List[dict]] = None
+    events: Optional[List[dict]] = None
+    related_pods: Dict[str, dict] = field(default_factory=dict)
     notes: List["Finding"] = field(default_factory=list)  # degraded reads, as info/warning findings
     source: str = "live"
 

@@ -1,11 +1,12 @@
 """`explain`: why steps wait (a workflow), what Kueue will do (manifests), and the known limits."""
+import shutil
 import sys
 
 import click
 
 from kubectl_kueue_argo.commands.options import common_options, current_options, output_option
 from kubectl_kueue_argo.commands.session import Session
-from kubectl_kueue_argo.errors import EXIT_FINDINGS, ConfigError, UsageError
+from kubectl_kueue_argo.errors import EXIT_FINDINGS, ConfigError, NotFoundError, UsageError
 from kubectl_kueue_argo.render.structured import dump
 from kubectl_kueue_argo.render.text import color_allowed
 
@@ -14,6 +15,8 @@ EXPLAIN_EXAMPLES = """
 Examples:
   # Why does each unfinished step of a running workflow wait, and what to do about it
   kubectl kueue-argo explain my-wf -n ml-team
+  kubectl kueue-argo explain my-wf --step train      # one step only
+  kubectl kueue-argo explain my-wf --all             # every step, nothing grouped
 \b
   # Pre-flight check of a manifest before it is submitted (exit code 3 on errors: use it in CI)
   kubectl kueue-argo explain -f workflow.yaml
@@ -81,10 +84,13 @@ class _TargetArgument(click.Argument):
 @click.option("--offline", is_flag=True, help="With -f: do not contact a cluster, even if a kubeconfig exists.")
 @click.option("--executor-cpu", metavar="QTY", help="With -f: cpu request of Argo's init/wait containers (default 10m).")
 @click.option("--executor-memory", metavar="QTY", help="With -f: memory request of Argo's init/wait containers (default 64Mi).")
+@click.option("--step", "step_name", metavar="NAME", help="With WORKFLOW: explain this one step (its name or node ID).")
+@click.option("--all", "show_all", is_flag=True,
+              help="With WORKFLOW: one block per step, nothing grouped or left out (-o json always has every step).")
 @output_option(["text", "json", "yaml"], "text")
 @common_options
 @click.pass_context
-def explain_command(ctx, workflow, filenames, offline, executor_cpu, executor_memory, output):
+def explain_command(ctx, workflow, filenames, offline, executor_cpu, executor_memory, step_name, show_all, output):
     """Explain what Kueue does with an Argo workflow.
 
     WORKFLOW: for every unfinished step of a running workflow, the cause of the wait in plain
@@ -100,6 +106,8 @@ def explain_command(ctx, workflow, filenames, offline, executor_cpu, executor_me
         raise UsageError("give either a WORKFLOW or -f FILE, not both")
     if not filenames and not workflow:
         raise UsageError("explain needs a WORKFLOW name, -f FILE, or one of: limitations, setup")
+    if filenames and (step_name or show_all):
+        raise UsageError("--step and --all go with a WORKFLOW, not with -f")
     session = Session(current_options(ctx))
     color = color_allowed(sys.stdout)
     if filenames:
@@ -108,14 +116,15 @@ def explain_command(ctx, workflow, filenames, offline, executor_cpu, executor_me
         has_errors = run_preflight(session, filenames, offline=offline, output=output, color=color,
                                    executor={"cpu": executor_cpu, "memory": executor_memory})
     else:
-        has_errors = _explain_workflow(session, workflow, output=output, color=color)
+        has_errors = _explain_workflow(session, workflow, output=output, color=color, step_name=step_name,
+                                       show_all=show_all)
     if has_errors:
         ctx.exit(EXIT_FINDINGS)
 
 
-def _explain_workflow(session, workflow, *, output, color):
+def _explain_workflow(session, workflow, *, output, color, step_name=None, show_all=False):
     from kubectl_kueue_argo.interpret.status.correlate import build_status_report
-    from kubectl_kueue_argo.interpret.diagnose.diagnosis import diagnose
+    from kubectl_kueue_argo.interpret.diagnose.diagnosis import diagnose, only_step
     from kubectl_kueue_argo.render.explain import diagnosis_document, render_diagnosis_text
 
     from kubectl_kueue_argo.commands.forecasting import add_workflow_forecast, forecast_snapshot
@@ -126,14 +135,21 @@ def _explain_workflow(session, workflow, *, output, color):
     report = build_status_report(snapshot, now)
     forecast = add_workflow_forecast(session, snapshot, report, now, listed)   # sets step.forecast too
     diagnosis = diagnose(report, snapshot, now)
+    if step_name:
+        diagnosis = only_step(diagnosis, step_name)
+        if diagnosis is None:
+            raise NotFoundError(f'step "{step_name}" not found in workflow "{workflow}"', 404, "NotFound")
     if output in ("json", "yaml"):
         document = diagnosis_document(diagnosis)
         document.update(workflow_forecast_document(forecast, report.steps))
         click.echo(dump(document, output), nl=False)
     else:
-        click.echo(render_diagnosis_text(diagnosis, color=color) + "\n" + render_workflow_forecast(forecast, color=color),
-                   nl=False)
-    return any(finding.severity == "error" for finding in diagnosis.all_findings())
+        width = shutil.get_terminal_size((100, 24)).columns
+        text = render_diagnosis_text(diagnosis, color=color, width=width, show_all=show_all or bool(step_name))
+        if not step_name:
+            text += "\n" + render_workflow_forecast(forecast, color=color, width=width)
+        click.echo(text, nl=False)
+    return diagnosis.has_errors()
 
 
 LIMITATIONS_EXAMPLES = """

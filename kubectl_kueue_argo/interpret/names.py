@@ -4,7 +4,6 @@ Argo: node IDs and pod names (workflow/util/pod_name.go, (*Workflow).NodeID).
 Kueue: the single-pod Workload name (pkg/controller/jobframework/workload_names.go).
 """
 import hashlib
-import re
 
 AGENT_POD_SUFFIX = "-agent"
 _POD_NAME_PREFIX_MAX = 253 - 10 - 1
@@ -51,12 +50,3 @@ def pod_workload_name(pod_name, pod_uid, max_length=_WORKLOAD_NAME_MAX):
     digest = hashlib.sha1(f"Pod\n\n{pod_name}\n{pod_uid}".encode("utf-8")).hexdigest()[:5]
     prefix = f"pod-{pod_name}"[: max_length - 6]
     return f"{prefix}-{digest}"
-
-
-_LOOP_INDEX = re.compile(r"\((\d+):")
-
-
-def loop_index(node_name):
-    """Loop item index Argo embeds in a node name (`x(3:foo)`), or None."""
-    found = _LOOP_INDEX.findall(node_name or "")
-    return int(found[-1]) if found else None

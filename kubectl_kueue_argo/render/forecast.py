@@ -67,22 +67,22 @@ def demand_document(demand, sentence, starved):
     }
 
 
-def render_workflow_forecast(forecast, *, color=False):
+def render_workflow_forecast(forecast, *, color=False, width=WIDTH):
     """The Forecast section of `explain WF`: the finish time and the demand per ClusterQueue."""
     lines = [paint("Forecast", "bold", color)]
-    lines += _wrap(_capital(forecast.finish.sentence) + ".", "  ")
+    lines += _wrap(_capital(forecast.finish.sentence) + ".", "  ", width)
     for name, demand in sorted(forecast.demand.items()):
-        lines += _wrap(f"Demand on {name}: {demand_sentence(demand)}.", "  ")
+        lines += _wrap(f"Demand on {name}: {demand_sentence(demand)}.", "  ", width)
         for entry in demand.starved:
-            lines += _wrap(_capital(starved_sentence(*entry)) + ".", "    ")
+            lines += _wrap(_capital(starved_sentence(*entry)) + ".", "    ", width)
     for note in forecast.demand_notes:
-        lines += _wrap(f"Note: {note}.", "  ")
+        lines += _wrap(f"Note: {note}.", "  ", width)
     return "\n".join(lines) + "\n"
 
 
-def _wrap(text, indent):
-    """Lines of at most WIDTH columns, continued two columns further in; cluster text escaped."""
-    return textwrap.wrap(escape_terminal(text), width=WIDTH, initial_indent=indent, subsequent_indent=indent + "  ",
+def _wrap(text, indent, width=WIDTH):
+    """Lines of at most `width` columns, continued two columns further in; cluster text escaped."""
+    return textwrap.wrap(escape_terminal(text), width=width, initial_indent=indent, subsequent_indent=indent + "  ",
                          break_long_words=False, break_on_hyphens=False)
 
 

@@ -91,12 +91,13 @@ FLAVORS = Column("FLAVORS", _of_step(lambda step: ",".join(sorted({str(flavor) f
 LQ_POS = Column("LQ-POS", _position(lambda position: position.local_queue))
 CQ_POS = Column("CQ-POS", _position(lambda position: position.cluster_queue))
 NODE = Column("NODE", _of_step(lambda step: step.host_node), shrink_to=12)
+CAUSE = Column("CAUSE", _of_step(lambda step: step.cause))
 STARTS = Column("STARTS", _of_step(starts_cell))      # status --forecast, right after WAITED
 
 # The default fits 80 columns for usual names: the phase is the STEP icon, the template and the pod
 # are in -o wide, which has every column (`argo get -o wide`'s first).
 TABLE_COLUMNS = (STEP, QUEUE, KUEUE, WAITED, MESSAGE)
-WIDE_COLUMNS = (STEP, TEMPLATE, PHASE, POD, QUEUE, KUEUE, WAITED, MESSAGE,
+WIDE_COLUMNS = (STEP, TEMPLATE, PHASE, POD, QUEUE, KUEUE, WAITED, MESSAGE, CAUSE,
                 WORKLOAD, CLUSTERQUEUE, FLAVORS, LQ_POS, CQ_POS, NODE)
 SHRINK_ORDER = (WORKLOAD, POD, TEMPLATE, MESSAGE, QUEUE, CLUSTERQUEUE, NODE, STEP)
 BASE_HEADERS = [column.header for column in TABLE_COLUMNS]
@@ -238,6 +239,8 @@ def step_message(step):
     if (step.kueue_state, step.reason) in _ROUTINE:
         return ""
     message = step.message or ""
+    if step.kueue_state == "Unmanaged" and step.phase == "Pending" and step.node_message:
+        return f"{step.node_message} (not managed by Kueue: {message})"
     for prefix in _FLAVOR_PREFIX:
         if message.startswith(prefix):
             message = message[len(prefix):]

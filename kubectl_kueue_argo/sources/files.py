@@ -54,8 +54,17 @@ class FileCluster:
                          if podfacts.labels_of(pod).get(WORKFLOW_LABEL) == name]
         self.add_kueue_objects(snapshot)
         snapshot.workflow_templates = self.objects("WorkflowTemplate", namespace) + self.objects("ClusterWorkflowTemplate")
+        self.add_explain_objects(snapshot)
         self._note_used(workflow, snapshot)
         return snapshot
+
+    def add_explain_objects(self, snapshot):
+        """AdmissionChecks, events and the namespace's other pods, when the files hold them (else unknown)."""
+        snapshot.admission_checks = self.objects("AdmissionCheck") or None
+        snapshot.events = self.objects("Event", snapshot.namespace) or None
+        own = {id(pod) for pod in snapshot.pods}
+        snapshot.related_pods = {(pod.get("metadata") or {}).get("name"): pod
+                                 for pod in self.objects("Pod", snapshot.namespace) if id(pod) not in own}
 
     def _note_used(self, workflow, snapshot):
         """Remember which pods, Workloads and Workflows this snapshot uses: the snapshot time is

@@ -165,7 +165,29 @@ class LiveCluster:
             snapshot = Snapshot(namespace=namespace, workflow=workflow, source="live")
             snapshot.pods = self.workflow_pods(namespace, name, nodes_readable=_has_node_status(workflow))
             self.add_kueue_objects(snapshot, snapshot.pods, with_cluster_config=with_cluster_config)
+            if with_cluster_config and snapshot.kueue_installed:
+                self.add_explain_objects(snapshot)
         return snapshot
+
+    def add_explain_objects(self, snapshot):
+        """What only `explain` reads (interpret.diagnose.reads decides): AdmissionChecks, the namespace's
+        ErrWorkloadCompose events, and the pods owning the first Workloads queued ahead."""
+        from kubectl_kueue_argo.interpret.diagnose.reads import COMPOSE_EVENT_REASON, explain_reads
+
+        wanted, namespace = explain_reads(snapshot), snapshot.namespace
+        if wanted.admission_checks:
+            snapshot.admission_checks = self.read_optional(
+                snapshot, "AdmissionChecksUnreadable", "AdmissionChecks",
+                lambda: self.list_items(self.kueue_path("admissionchecks")))
+        if wanted.compose_events:
+            snapshot.events = self.read_optional(
+                snapshot, "EventsUnreadable", f"the events of namespace {namespace}",
+                lambda: self.list_items(f"/api/v1/namespaces/{namespace}/events",
+                                        field_selector=f"reason={COMPOSE_EVENT_REASON}"))
+        for pod_name in wanted.owner_pods:
+            pods = self.read_optional(snapshot, "PodsUnreadable", f"pod {namespace}/{pod_name}", lambda: self.list_items(
+                f"/api/v1/namespaces/{namespace}/pods", field_selector=f"metadata.name={pod_name}", slim=slim_pod))
+            snapshot.related_pods.update({pod["metadata"]["name"]: pod for pod in pods or ()})
 
     def add_kueue_objects(self, snapshot, pods, *, with_cluster_config=False):
         discovery = self.discovery()
@@ -432,10 +454,12 @@ def _explicit_workload_names(pods):
 def _needs_manager_config(pods, workloads):
     """Only pods Kueue should manage but does not (or has not yet) need the manager configuration."""
     owners = {((wl.get("metadata") or {}).get("labels") or {}).get(JOB_UID_LABEL) for wl in workloads or []}
+    names = {(wl.get("metadata") or {}).get("name") for wl in workloads or []}
     for pod in pods:
         managed = podfacts.is_managed(pod)
         if podfacts.queue_label(pod) and not managed:
             return True
-        if managed and podfacts.has_admission_gate(pod) and (pod.get("metadata") or {}).get("uid") not in owners:
+        if managed and podfacts.has_admission_gate(pod) and (pod.get("metadata") or {}).get("uid") not in owners \
+                and not _explicit_workload_names([pod]) & names:    # a pod group's Workload has no job-uid
             return True
     return False

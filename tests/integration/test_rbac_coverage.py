@@ -331,6 +331,7 @@ def test_optional_reads_are_the_cluster_extras(recorded):
     cluster_scoped = {(access.group, access.resource) for access in
                       (_to_access(*entry) for entry in recorded)
                       if access is not None and access.namespace is None and " -A" not in access.command}
-    assert cluster_scoped <= {("kueue.x-k8s.io", "clusterqueues"), ("argoproj.io", "clusterworkflowtemplates"),
-                              ("", "namespaces"), ("visibility.kueue.x-k8s.io", "clusterqueues/pendingworkloads"),
+    assert cluster_scoped <= {("kueue.x-k8s.io", "clusterqueues"), ("kueue.x-k8s.io", "admissionchecks"),
+                              ("argoproj.io", "clusterworkflowtemplates"), ("", "namespaces"),
+                              ("visibility.kueue.x-k8s.io", "clusterqueues/pendingworkloads"),
                               ("kueue.x-k8s.io", "workloads")}   # the last two: forecasts

@@ -43,7 +43,7 @@ COMPLETED_LABEL = "workflows.argoproj.io/completed"
 
 # Workload states understood by workload_for_pod.
 WORKLOAD_STATES = ("unattempted", "pending", "inadmissible", "quota_reserved", "admitted",
-                   "finished", "failed", "evicted")
+                   "finished", "failed", "evicted", "deactivated", "max_exec_deactivated")
 
 
 # --------------------------------------------------------------------------------------------
@@ -875,13 +875,19 @@ def _cond(ctype, status, reason, message, at, kueue=True):
 def workload_for_pod(pod, state="pending", cluster_queue=None, message=None, api_version=KUEUE_V1BETA2, *,
                      flavors=None, created=None, reserved_at=None, finished_at=None, evicted_at=None,
                      preemption_reason="InClusterQueue", finish_reason=None, topology_request=True,
-                     queue_name=None):
+                     queue_name=None, eviction_reason="Preempted", checks=None, max_exec_seconds=None,
+                     priority=0):
     """The Workload Kueue's pod reconciler creates for a single managed pod (facts kueue §2, §3).
 
     state: unattempted | pending (QuotaReserved=False Pending, scheduler message) |
            inadmissible (QuotaReserved=False Inadmissible) | quota_reserved | admitted |
-           finished (Succeeded) | failed (Finished reason Failed) | evicted (preempted, quota released).
+           finished (Succeeded) | failed (Finished reason Failed) |
+           evicted (quota released; eviction_reason Preempted, LocalQueueStopped, ...) |
+           deactivated (spec.active=false while queued: Evicted reason Deactivated; the pod stays gated) |
+           max_exec_deactivated (admitted, then deactivated at spec.maximumExecutionTimeSeconds).
     flavors: {resource: flavor} for the admission (default all resources -> "default-flavor").
+    queue_name: "" for a pod Kueue manages without a queue label (manageJobsWithoutQueueName): no spec.queueName.
+    checks: status.admissionChecks of a quota_reserved Workload (default one Pending "prov-req").
     """
     if state not in WORKLOAD_STATES:
         raise ValueError(state)
@@ -895,8 +901,13 @@ def workload_for_pod(pod, state="pending", cluster_queue=None, message=None, api
     if topology_request:
         podset["topologyRequest"] = {"podIndexLabel": "kueue.x-k8s.io/pod-group-pod-index"}
     podset["template"] = {"metadata": {}, "spec": spec_copy}
-    spec = {"active": True, "podSets": [podset], "priority": 0,
-            "queueName": queue_name or meta_pod["labels"].get(QUEUE_LABEL)}
+    spec = {"active": state not in ("deactivated", "max_exec_deactivated")}
+    if max_exec_seconds is not None:
+        spec["maximumExecutionTimeSeconds"] = max_exec_seconds
+    spec.update({"podSets": [podset], "priority": priority})
+    queue = meta_pod["labels"].get(QUEUE_LABEL) if queue_name is None else queue_name
+    if queue:
+        spec["queueName"] = queue
     if api_version == KUEUE_V1BETA1:
         spec["priorityClassSource"] = ""
     done = state in ("finished", "failed")
@@ -916,6 +927,22 @@ def workload_for_pod(pod, state="pending", cluster_queue=None, message=None, api
         status["resourceRequests"] = [{"name": "main", "resources": fmt_resources(requests)}]
     elif state == "inadmissible":
         conds.append(_cond("QuotaReserved", "False", "Inadmissible", message, tried))
+    elif state == "deactivated":
+        # workload_controller: spec.active=false -> Evicted=True reason Deactivated (pkg/workload/evict).
+        at = evicted_at if evicted_at is not None else tried + 60
+        conds.append(_cond("QuotaReserved", "False", "Pending", message or "", tried))
+        conds.append(_cond("Evicted", "True", "Deactivated", "The workload is deactivated", at))
+        conds.append(_cond("Requeued", "False", "Deactivated", "The workload is deactivated", at))
+        status["resourceRequests"] = [{"name": "main", "resources": fmt_resources(requests)}]
+    elif state == "max_exec_deactivated":
+        at = evicted_at if evicted_at is not None else reserved_at + (max_exec_seconds or 600)
+        msg = "The workload is deactivated due to exceeding the maximum execution time"
+        conds.append(_cond("QuotaReserved", "False", "Pending", msg, at))
+        conds.append(_cond("Admitted", "False", "NoReservation", "The workload has no reservation", at))
+        conds.append(_cond("Evicted", "True", "DeactivatedDueToMaximumExecutionTimeExceeded", msg, at))
+        conds.append(_cond("Requeued", "False", "DeactivatedDueToMaximumExecutionTimeExceeded", msg, at))
+        status["accumulatedPastExecutionTimeSeconds" if api_version == KUEUE_V1BETA2
+               else "accumulatedPastExexcutionTimeSeconds"] = max_exec_seconds or 600
     elif state in ("quota_reserved", "admitted", "finished", "failed", "evicted"):
         if cluster_queue is None:
             raise ValueError("cluster_queue is required for a Workload that reserved quota")
@@ -929,8 +956,9 @@ def workload_for_pod(pod, state="pending", cluster_queue=None, message=None, api
             conds.append(_cond("QuotaReserved", "True", "QuotaReserved",
                                f"Quota reserved in ClusterQueue {cluster_queue}", reserved_at))
             if state == "quota_reserved":
-                status["admissionChecks"] = [{"name": "prov-req", "state": "Pending", "message": "",
-                                              "lastTransitionTime": ts(reserved_at)}]
+                status["admissionChecks"] = [dict({"name": "prov-req", "state": "Pending", "message": "",
+                                                   "lastTransitionTime": ts(reserved_at)}, **check)
+                                             for check in (checks or [{}])]
             else:
                 conds.append(_cond("Admitted", "True", "Admitted", "The workload is admitted", reserved_at))
             if done:
@@ -940,13 +968,14 @@ def workload_for_pod(pod, state="pending", cluster_queue=None, message=None, api
         else:
             msg = message
             evicted_at = evicted_at if evicted_at is not None else reserved_at + 120
-            conds.append(_cond("Evicted", "True", "Preempted", msg, evicted_at))
-            conds.append(_cond("Preempted", "True", preemption_reason, msg, evicted_at))
-            conds.append(_cond("Requeued", "False", "Preempted", msg, evicted_at))
+            conds.append(_cond("Evicted", "True", eviction_reason, msg, evicted_at))
+            if eviction_reason == "Preempted":
+                conds.append(_cond("Preempted", "True", preemption_reason, msg, evicted_at))
+            conds.append(_cond("Requeued", "False", eviction_reason, msg, evicted_at))
             conds.append(_cond("QuotaReserved", "False", "Pending", msg, evicted_at + 2))
             conds.append(_cond("Admitted", "False", "NoReservation", "The workload has no reservation",
                                evicted_at + 2))
-            status["schedulingStats"] = {"evictions": [{"reason": "Preempted",
+            status["schedulingStats"] = {"evictions": [{"reason": eviction_reason,
                                                         "underlyingCause": "", "count": 1}]}
     if conds:
         status["conditions"] = conds
@@ -960,6 +989,108 @@ def _reconstruct_spec(pod):
     spec = copy.deepcopy(pod["spec"])
     spec.pop("nodeName", None)
     return spec
+
+
+POD_GROUP_LABEL = "kueue.x-k8s.io/pod-group-name"
+POD_GROUP_TOTAL = "kueue.x-k8s.io/pod-group-total-count"
+
+
+def group_workload(pods, group_name, state="pending", cluster_queue=None, message=None, *,
+                   api_version=KUEUE_V1BETA2, flavors=None, created=None, reserved_at=None, priority=0):
+    """The one Workload Kueue composes for a complete pod group (facts kueue §5; pod_controller.go
+    ConstructComposableWorkload, constructGroupPodSets): named after the group, annotation
+    is-group-workload, no job-uid label, a non-controller owner reference to each pod, one pod set per
+    role hash (8 hex, sorted) with the count of pods sharing it."""
+    if state not in ("pending", "admitted"):
+        raise ValueError(state)
+    namespace = pods[0]["metadata"]["namespace"]
+    roles = {}
+    for pod in pods:
+        spec = copy.deepcopy(_CREATION_SPECS.get(pod["metadata"]["uid"]) or _reconstruct_spec(pod))
+        roles.setdefault(role_hash(spec), [spec, 0])[1] += 1
+    pod_sets = [{"name": role, "count": count, "template": {"metadata": {}, "spec": spec}}
+                for role, (spec, count) in sorted(roles.items())]
+    requests = {}
+    for spec, count in roles.values():
+        for resource, amount in pod_requests(spec).items():
+            requests[resource] = requests.get(resource, 0) + amount * count
+    created = created if created is not None else max(_offset_of(p["metadata"]["creationTimestamp"]) for p in pods) + 1
+    meta = {"name": group_name, "namespace": namespace, "uid": make_uid("Workload", namespace, group_name),
+            "resourceVersion": str(5000 + created), "generation": 1, "creationTimestamp": ts(created),
+            "annotations": {"kueue.x-k8s.io/is-group-workload": "true"}, "finalizers": [WORKLOAD_FINALIZER],
+            "ownerReferences": [{"apiVersion": "v1", "kind": "Pod", "name": p["metadata"]["name"],
+                                 "uid": p["metadata"]["uid"]} for p in pods]}
+    spec = {"active": True, "podSets": pod_sets, "priority": priority,
+            "queueName": pods[0]["metadata"]["labels"].get(QUEUE_LABEL)}
+    if api_version == KUEUE_V1BETA1:
+        spec["priorityClassSource"] = ""
+    tried = created + 1
+    if state == "pending":
+        status = {"conditions": [_cond("QuotaReserved", "False", "Pending", message, tried)],
+                  "resourceRequests": [{"name": ps["name"], "resources": fmt_resources(
+                      {r: v * ps["count"] for r, v in pod_requests(ps["template"]["spec"]).items()})}
+                      for ps in pod_sets]}
+    else:
+        at = reserved_at if reserved_at is not None else tried
+        flavors = flavors or {}
+        status = {"admission": {"clusterQueue": cluster_queue, "podSetAssignments": [
+            {"name": ps["name"], "count": ps["count"],
+             "flavors": {r: flavors.get(r, "default-flavor") for r in sorted(pod_requests(ps["template"]["spec"]))},
+             "resourceUsage": fmt_resources({r: v * ps["count"] for r, v in pod_requests(ps["template"]["spec"]).items()})}
+            for ps in pod_sets]},
+            "conditions": [_cond("QuotaReserved", "True", "QuotaReserved", f"Quota reserved in ClusterQueue {cluster_queue}", at),
+                           _cond("Admitted", "True", "Admitted", "The workload is admitted", at)]}
+    return {"apiVersion": api_version, "kind": "Workload", "metadata": meta, "spec": spec, "status": status}
+
+
+def admission_check(name, controller_name="kueue.x-k8s.io/provisioning-request", *, parameters=None, active=True,
+                    api_version=KUEUE_V1BETA2):
+    """A cluster-scoped AdmissionCheck (apis/kueue/v1beta2/admissioncheck_types.go)."""
+    spec = {"controllerName": controller_name}
+    if parameters:
+        spec["parameters"] = dict(parameters)
+    condition = _cond("Active", "True" if active else "False", "Active" if active else "ControllerNotReady",
+                      "The admission check is active" if active else "The controller is not ready", -86400)
+    return {"apiVersion": api_version, "kind": "AdmissionCheck",
+            "metadata": {"name": name, "uid": make_uid("AdmissionCheck", None, name), "resourceVersion": "310",
+                         "generation": 1, "creationTimestamp": ts(-86400 * 30)},
+            "spec": spec, "status": {"conditions": [condition]}}
+
+
+def pod_event(pod, reason, message, *, at, event_type="Warning", component="pod-kueue-controller", count=1):
+    """A core/v1 Event about a pod, as `kubectl get events -o yaml` shows one (Kueue's recorder)."""
+    meta = pod["metadata"]
+    name = f"{meta['name']}.{hashlib.sha256((reason + str(at)).encode()).hexdigest()[:16]}"
+    return {"apiVersion": "v1", "kind": "Event",
+            "metadata": {"name": name, "namespace": meta["namespace"], "uid": make_uid("Event", meta["namespace"], name),
+                         "resourceVersion": str(7000 + at), "creationTimestamp": ts(at)},
+            "involvedObject": {"apiVersion": "v1", "kind": "Pod", "name": meta["name"], "namespace": meta["namespace"],
+                               "uid": meta["uid"], "resourceVersion": meta["resourceVersion"]},
+            "reason": reason, "message": message, "source": {"component": component},
+            "firstTimestamp": ts(at), "lastTimestamp": ts(at), "count": count, "type": event_type,
+            "eventTime": None, "reportingComponent": component, "reportingInstance": ""}
+
+
+def set_scheduling_gates(pod, gates):
+    """Leave exactly these scheduling gates on a pod (e.g. only the topology gate, which the TAS
+    ungater removes after the admission gate), with the scheduler's SchedulingGated condition."""
+    pod["spec"]["schedulingGates"] = [{"name": gate} for gate in gates]
+    pod["spec"].pop("nodeName", None)
+    created = _offset_of(pod["metadata"]["creationTimestamp"])
+    pod["status"] = {"phase": "Pending", "conditions": [
+        {"type": "PodScheduled", "status": "False", "lastProbeTime": None, "lastTransitionTime": ts(created),
+         "reason": "SchedulingGated", "message": "Scheduling is blocked due to non-empty scheduling gates"}],
+        "qosClass": _qos(pod["spec"])}
+    return pod
+
+
+def set_unschedulable(pod, message, *, at):
+    """A released pod the kube-scheduler cannot place: Pending, PodScheduled=False reason Unschedulable."""
+    pod["spec"].pop("nodeName", None)
+    pod["status"] = {"phase": "Pending", "conditions": [
+        {"type": "PodScheduled", "status": "False", "lastProbeTime": None, "lastTransitionTime": ts(at),
+         "reason": "Unschedulable", "message": message}], "qosClass": _qos(pod["spec"])}
+    return pod
 
 
 def preemption_message(preemptor_uid, preemptor_job_uid, cluster_queue, reason="InClusterQueue", cohort=None):

@@ -23,15 +23,24 @@ expected.yaml (the oracle, written from the Argo/Kueue facts, not from the plugi
                    nodeId, type, templateName, phase, podName (null = no Pod object exists),
                    queueName, gated (pod has the kueue.x-k8s.io/admission gate), workload (name or
                    null), kueueState, reason, localQueue, clusterQueue (null = unknown/none),
-                   position {localQueue, clusterQueue} (1-based).
-                   A field that is absent is not determined by the facts: do not assert it.
+                   position {localQueue, clusterQueue} (1-based), cause (one of model.CAUSES,
+                   null for a finished step). A field that is absent is not determined by the facts: do not assert it.
   pods:            (optional) podName -> same fields, for pods that have no node to key them by
                    (the agent pod; every pod when nodes are offloaded).
   summary:         (optional) counts by kueueState over the execution nodes only (types Pod,
                    Suspend, HTTP, Plugin); Steps/StepGroup/DAG/TaskGroup/Retry/Skipped are not
                    counted; states with count 0 are omitted.
-  status_findings: (optional) codes `status` must report (a subset check; [] = none expected).
-  explain_codes:   (optional) codes `explain` must report (a subset check).
+  status_findings: the exact codes of `status -o json` findings (a multiset; [] = none at all).
+  status_messages: (optional) displayName -> fragments the step's MESSAGE cell must show;
+  status_messages_not: (optional) displayName -> fragments it must not show.
+  explain_findings: displayName -> the exact codes of that step's `explain -o json` findings, in
+                   order (the primary one, its cause, first); a step not listed has none.
+  workflow_findings: the exact codes of `explain`'s workflow-level findings (nodeId null).
+  explain_exit:    the exit code of `explain WF` (0, or 3 when an error finding is expected).
+  explain_check:   code -> {message|evidence|remedy: fragments some finding of that code shows,
+                   message_not|remedy_not: fragments none of them may show}.
+  offline:         (optional) keys whose expectation differs when the objects are read from files
+                   (e.g. a forbidden read has no file equivalent); `steps` there overrides fields.
 """
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,6 +89,20 @@ class Scenario:
             if o["metadata"]["name"] == self.expected.get("workflow"):
                 return o
         return None
+
+    def expectation(self, key, offline=False, default=None):
+        """expected[key], or its `offline` override when the objects are read from files."""
+        overrides = self.expected.get("offline") or {}
+        if offline and key in overrides:
+            return overrides[key]
+        return self.expected.get(key, default)
+
+    def expected_steps(self, offline=False):
+        steps = {name: dict(fields) for name, fields in (self.expected.get("steps") or {}).items()}
+        if offline:
+            for name, fields in ((self.expected.get("offline") or {}).get("steps") or {}).items():
+                steps.setdefault(name, {}).update(fields)
+        return steps
 
     def nodes(self):
         """status.nodes of the scenario's workflow, decompressing compressedNodes; {} if offloaded."""

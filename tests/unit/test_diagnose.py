@@ -45,7 +45,7 @@ def cpu_quota(cluster_queue):
 def test_quota_wait_gives_shortage_position_ahead_and_cohort():
     finding = by_code(run("quota-wait"))["WaitingForQuota"][0]
     assert finding.severity == "info"
-    for fact in ("3 cpu more", "asks for 4 cpu", "3rd in LocalQueue user-queue", "pod-notebook-a-5xk2p-8b2eb",
+    for fact in ("3 cpu more", "asks for 4 cpu", "3rd in LocalQueue user-queue", "Pod ml-team/notebook-a-5xk2p",
                  "cohort ml-cohort", "up to 4 cpu"):
         assert fact in finding.message
     assert any("status.conditions[QuotaReserved].message" in line for line in finding.evidence)
@@ -82,9 +82,9 @@ def test_unlimited_borrowing_in_a_cohort_is_not_never_fits():
 
 
 @pytest.mark.parametrize("name, code", [("never-fits", "NeverFits"), ("never-fits-legacy", "NeverFits"),
-                                        ("cq-stopped", "ClusterQueueStopped"), ("lq-inactive", "LocalQueueInactive"),
-                                        ("namespace-mismatch", "NamespaceNotAllowed"),
-                                        ("missing-local-queue", "LocalQueueNotFound"),
+                                        ("cq-stopped", "ClusterQueueStopped"), ("lq-inactive", "ClusterQueueInactive"),
+                                        ("namespace-mismatch", "NamespaceNotSelected"),
+                                        ("missing-local-queue", "LocalQueueMissing"),
                                         ("gate-not-removed", "GateNotRemoved"),
                                         ("awaiting-workload", "PodIntegrationDisabled")])
 def test_blocking_causes_are_errors(name, code):
@@ -98,16 +98,14 @@ def test_inactive_local_queue_without_stop_policy_is_inactive_not_stopped():
     queue = the(objects, "LocalQueue")
     queue["spec"]["stopPolicy"] = "None"
     queue["status"]["conditions"][0].update(reason="Unknown", message="something else")
-    workload = the(objects, "Workload")
-    for condition in workload["status"]["conditions"]:
-        if condition["type"] == "QuotaReserved":
-            condition["message"] = "LocalQueue user-queue is inactive"
-    finding = by_code(run("lq-inactive", objects))["LocalQueueInactive"][0]
-    assert "reason Unknown" in finding.message
+    codes = by_code(run("lq-inactive", objects))
+    assert "LocalQueueStopped" not in codes
+    finding = codes["ClusterQueueInactive"][0]
+    assert "reason Unknown" in " ".join(finding.evidence) and "ResourceFlavor on-demand" in finding.message
 
 
 def test_missing_local_queue_suggests_the_closest_name():
-    finding = by_code(run("missing-local-queue"))["LocalQueueNotFound"][0]
+    finding = by_code(run("missing-local-queue"))["LocalQueueMissing"][0]
     assert "Did you mean user-queue?" in finding.message
     assert "spec.templates[name=train].metadata.labels" in finding.remedy
 
@@ -121,13 +119,13 @@ def test_awaiting_workload_with_pod_listed_blames_the_controller():
     configmap = the(objects, "ConfigMap")
     key = "controller_manager_config.yaml"
     configmap["data"][key] = configmap["data"][key].replace("  - deployment\n", "  - pod\n  - deployment\n")
-    finding = by_code(run("awaiting-workload", objects))["AwaitingWorkload"][0]
-    assert finding.severity == "warning" and "controller may be down" in finding.message
+    finding = by_code(run("awaiting-workload", objects))["WorkloadNotCreated"][0]
+    assert finding.severity == "error" and "controller may be down" in finding.message
 
 
 def test_awaiting_workload_without_config_cannot_check():
-    finding = by_code(run("awaiting-workload-no-config"))["KueueConfigUnreadable"][0]
-    assert finding.severity == "warning" and "could not be checked" in finding.message
+    finding = by_code(run("awaiting-workload-no-config"))["WorkloadNotCreated"][0]
+    assert finding.severity == "error" and "could not be checked" in finding.message
 
 
 def test_unlabelled_pods_are_told_where_the_label_goes():
@@ -144,9 +142,10 @@ def test_default_local_queue_is_pointed_out():
 # ---- Argo causes --------------------------------------------------------------------------------
 
 def test_pods_never_created():
-    codes = by_code(run("never-created"))
-    assert "ml-team/etl-7g2kd" in codes["LockWait"][0].message
-    assert "compute-resources" in codes["ResourceQuotaExceeded"][0].message
+    findings = by_code(run("never-created"))["WaitingForPodCreation"]
+    lock, quota = sorted(findings, key=lambda f: f.severity)
+    assert lock.severity == "info" and "waits for the Argo lock mylock, held by ml-team/etl-7g2kd" in lock.message
+    assert quota.severity == "warning" and "ResourceQuota compute-resources refused" in quota.message
 
 
 def test_parallelism_slot_held_by_gated_pods():
@@ -186,9 +185,11 @@ def test_agent_pod_queued():
     assert "spec.podMetadata" in finding.remedy
 
 
-def test_finished_steps_without_preemption_are_left_out():
+def test_finished_steps_have_no_cause_and_no_findings_and_are_not_printed():
     diagnosis = run("missing-local-queue")
-    assert [d.step.display_name for d in diagnosis.steps] == ["train"]
+    assert [(d.step.display_name, d.step.cause, [f.code for f in d.findings]) for d in diagnosis.steps] == \
+        [("prep", None, []), ("train", "LocalQueueMissing", ["LocalQueueMissing"])]
+    assert "\nprep  " not in render_diagnosis_text(diagnosis)
 
 
 @pytest.mark.parametrize("text, seconds", [("10m", 600), ("1h30m", 5400), ("90", 90), (45, 45), ("1.5s", 1.5),
@@ -206,8 +207,9 @@ def test_json_document_contract():
     for finding in document["findings"]:
         assert set(finding) == {"code", "severity", "nodeId", "step", "message", "evidence", "remedy"}
     step = document["steps"][0]
-    assert set(step) == {"nodeId", "displayName", "kueueState", "findings"}
-    assert step["findings"] == ["WaitingForQuota", "ParallelismSlotHeld"]
+    assert set(step) == {"nodeId", "name", "displayName", "type", "phase", "kueueState", "cause", "reason", "podName",
+                         "workload", "localQueue", "clusterQueue", "position", "findings"}
+    assert step["findings"] == ["WaitingForQuota", "ParallelismSlotHeld"] and step["cause"] == "WaitingForQuota"
 
 
 def test_text_escapes_cluster_text_and_colours_only_when_asked():
@@ -218,6 +220,6 @@ def test_text_escapes_cluster_text_and_colours_only_when_asked():
     diagnosis = run("never-created", objects)
     plain = render_diagnosis_text(diagnosis, color=False)
     assert "\x1b" not in plain and "^[[31m" in plain
-    assert all(len(line) <= 100 for line in plain.splitlines() if " · " not in line)
+    assert all(len(line) <= 100 for line in plain.splitlines())
     coloured = render_diagnosis_text(diagnosis, color=True)
     assert "\x1b[33m[warning]\x1b[0m" in coloured

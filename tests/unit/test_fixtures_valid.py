@@ -58,6 +58,8 @@ def structural_to_jsonschema(schema):
     for key in _TYPE_KEYS:
         if key in schema:
             out[key] = schema[key]
+    if "pattern" in out:
+        out["pattern"] = _python_pattern(out["pattern"])
     if "enum" in out and nullable:
         out["enum"] = list(out["enum"]) + [None]
     preserve = schema.get("x-kubernetes-preserve-unknown-fields", False)
@@ -77,6 +79,12 @@ def structural_to_jsonschema(schema):
     if "not" in schema:
         out["not"] = _value_validation(schema["not"])
     return out
+
+
+def _python_pattern(pattern):
+    """Go's RE2 takes global flags anywhere (`^(?i)[a-z]...` in AdmissionCheck parameters.kind); Python only
+    at the start of the expression."""
+    return "(?i)^" + pattern[len("^(?i)"):] if pattern.startswith("^(?i)") else pattern
 
 
 def _value_validation(schema):
@@ -304,5 +312,5 @@ def _check_pod_fields(name, display, fields, pods, workloads):
         assert fields["queueName"] == pod["metadata"].get("labels", {}).get(QUEUE_LABEL), f"{name}/{display}: queue"
     if fields.get("workload"):
         assert fields["workload"] in workloads, f"{name}/{display}: workload {fields['workload']} missing"
-        owner = workloads[fields["workload"]]["metadata"]["ownerReferences"][0]
-        assert owner["uid"] == pod["metadata"]["uid"], f"{name}/{display}: workload owner"
+        owners = workloads[fields["workload"]]["metadata"]["ownerReferences"]   # a pod group's: one per pod
+        assert pod["metadata"]["uid"] in [owner["uid"] for owner in owners], f"{name}/{display}: workload owner"

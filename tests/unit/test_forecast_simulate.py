@@ -195,12 +195,11 @@ def cluster_queue(nominal=8, *, cohort=None, strategy="BestEffortFIFO", reserved
             "spec": spec, "status": status}
 
 
-def model(raws, cq=None, *, all_namespaces=True, pending_items=None, lq_positions=None, argo=None):
+def model(raws, cq=None, *, pending_items=None, lq_positions=None, argo=None):
     facts = [inputs.workload_facts(raw) for raw in raws]
     lq_map = {("ml", "q"): "cq", ("other", "q"): "cq"}
     return inputs.queue_model("cq", cq or cluster_queue(), facts, argo_index=argo or inputs.ArgoIndex(), pods={},
-                              lq_map=lq_map, pending_items=pending_items, now=NOW, all_namespaces=all_namespaces,
-                              lq_positions=lq_positions)
+                              lq_map=lq_map, pending_items=pending_items, now=NOW, lq_positions=lq_positions)
 
 
 def forecast(queue_model, target, notes=()):
@@ -237,12 +236,35 @@ def test_quota_held_by_unreadable_namespaces_has_an_unknown_end():
     raws = [workload("mine", admitted_cq="cq", usage={"cpu": "2"}, maximum=600, admitted_at="2026-08-24T10:15:00Z"),
             workload("target", requests={"cpu": "4"}), workload("small", requests={"cpu": "1"},
                                                                 created="2026-08-24T10:01:00Z")]
-    queue_model = model(raws, cluster_queue(8, reserved=6, pending=2), all_namespaces=False)
+    queue_model = model(raws, cluster_queue(8, reserved=6, pending=2))
     assert queue_model.unknown_running and any(item.end is None for item in queue_model.running)
     target = forecast(queue_model, "ml/target", ["Workloads of other namespaces could not be read (forbidden)"])
-    assert target.start_in_seconds is None and "Workloads that could not be read" in target.basis[0]
+    assert target.start_in_seconds is None and "quota held by Workloads that were not read" in target.basis[0]
     assert "Workloads of other namespaces could not be read (forbidden)" in target.basis
     assert forecast(queue_model, "ml/small").start_in_seconds == 0
+
+
+def test_reserved_quota_beyond_the_workloads_read_is_held_with_an_unknown_end_and_said_once():
+    """A bundle of one namespace: the ClusterQueue's status reserves 6 cpu, the files hold 2 of them."""
+    raws = [workload("mine", admitted_cq="cq", usage={"cpu": "2"}, maximum=600, admitted_at="2026-08-24T10:15:00Z"),
+            workload("first", requests={"cpu": "5"}), workload("second", requests={"cpu": "5"},
+                                                               created="2026-08-24T10:01:00Z")]
+    queue_model = model(raws, cluster_queue(8, reserved=6, pending=2))   # 2 free, 4 more once mine ends
+    hidden = [item for item in queue_model.running if item.end is None]
+    assert [(item.key, dict(item.usage)) for item in hidden] == [("?unreadable", {("a", "cpu"): 4})]
+    for target in ("ml/first", "ml/second", "ml/first"):    # the wording is the same however often it is asked
+        result = forecast(queue_model, target)
+        assert result.start_in_seconds is None
+        assert result.basis[0] == ("it can only be admitted after a Workload whose end is unknown: "
+                                   "quota held by Workloads that were not read")
+
+
+def test_reserved_quota_equal_to_the_workloads_read_adds_nothing():
+    raws = [workload("mine", admitted_cq="cq", usage={"cpu": "6"}, maximum=600, admitted_at="2026-08-24T10:15:00Z"),
+            workload("target", requests={"cpu": "4"})]
+    queue_model = model(raws, cluster_queue(8, reserved=6, pending=1))
+    assert not queue_model.unknown_running and [item.key for item in queue_model.running] == ["ml/mine"]
+    assert forecast(queue_model, "ml/target").start_in_seconds == 300
 
 
 def test_unreadable_workloads_ahead_make_the_answer_unknown():
@@ -257,7 +279,7 @@ def test_local_queue_positions_tell_whether_unread_workloads_are_ahead():
     raws = [workload("first", requests={"cpu": "1"}), workload("second", requests={"cpu": "1"},
                                                                created="2026-08-24T10:05:00Z")]
     cq = cluster_queue(8, pending=3)        # one pending Workload of another namespace is not readable
-    queue_model = model(raws, cq, all_namespaces=False, lq_positions={"ml/first": 0, "ml/second": 2})
+    queue_model = model(raws, cq, lq_positions={"ml/first": 0, "ml/second": 2})
     assert queue_model.unknown_ahead == {"ml/first": 0, "ml/second": 1}
     assert forecast(queue_model, "ml/first").start_in_seconds == 0
     assert forecast(queue_model, "ml/second").start_in_seconds is None
@@ -266,10 +288,10 @@ def test_local_queue_positions_tell_whether_unread_workloads_are_ahead():
 def test_best_effort_with_unread_workloads_behind_is_only_sure_about_now():
     raws = [workload("r", admitted_cq="cq", usage={"cpu": "8"}, maximum=300, admitted_at="2026-08-24T10:18:00Z"),
             workload("target", requests={"cpu": "2"})]
-    queue_model = model(raws, cluster_queue(8, pending=2), all_namespaces=False, lq_positions={"ml/target": 0})
+    queue_model = model(raws, cluster_queue(8, pending=2), lq_positions={"ml/target": 0})
     result = forecast(queue_model, "ml/target")
     assert result.start_in_seconds is None and "may be admitted before it" in result.basis[0]
-    strict = model(raws, cluster_queue(8, pending=2, strategy="StrictFIFO"), all_namespaces=False,
+    strict = model(raws, cluster_queue(8, pending=2, strategy="StrictFIFO"),
                    lq_positions={"ml/target": 0})
     assert forecast(strict, "ml/target").start_in_seconds == 180
 

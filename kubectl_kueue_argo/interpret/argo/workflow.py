@@ -3,8 +3,10 @@
 Pure: plain dicts in, plain values out.
 """
 import base64
+import functools
 import gzip
 import json
+import re
 import zlib
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
@@ -135,9 +137,34 @@ class TreeLine:
     node: dict = field(repr=False, default=None)
 
 
-def _sort_key(node):
-    index = names.loop_index(node.get("name", ""))
-    return (node.get("startedAt") or "", index if index is not None else -1, node.get("displayName") or "")
+_GO_INT = re.compile(r"[+-]?\d+")
+
+
+def loop_index(display_name):
+    """Argo's RecoverIndexFromNodeName: the integer between the first "(" and the first ":" of a
+    display name (`shard(3:c)` -> 3), or -1 when there is none."""
+    text_value = display_name or ""
+    start, colon = text_value.find("("), text_value.find(":")
+    if start < 0 or colon < 0:
+        return -1
+    number = text_value[start + 1:colon]
+    return int(number) if _GO_INT.fullmatch(number) else -1
+
+
+def _compare_siblings(left, right):
+    """`argo get` sibling order (insertSorted in cmd/argo/commands/common/get.go): by startedAt;
+    at equal times by loop index when BOTH siblings have one, otherwise by display name."""
+    left_time, right_time = left.get("startedAt") or "", right.get("startedAt") or ""
+    if left_time != right_time:
+        return -1 if left_time < right_time else 1
+    left_name, right_name = left.get("displayName") or "", right.get("displayName") or ""
+    left_index, right_index = loop_index(left_name), loop_index(right_name)
+    if left_index >= 0 and right_index >= 0:
+        return (left_index > right_index) - (left_index < right_index)
+    return (left_name > right_name) - (left_name < right_name)
+
+
+_sibling_key = functools.cmp_to_key(_compare_siblings)
 
 
 def build_tree(workflow_name, nodes, hidden=frozenset()):
@@ -153,7 +180,7 @@ def build_tree(workflow_name, nodes, hidden=frozenset()):
     for root in roots:
         if root in nodes:
             _walk(root, nodes, children, [" "], [" "], lines, seen, hidden)  # argo get indents every tree by one space
-    for node_id in sorted((nid for nid in nodes if nid not in seen), key=lambda nid: _sort_key(nodes[nid])):
+    for node_id in sorted((nid for nid in nodes if nid not in seen), key=lambda nid: _sibling_key(nodes[nid])):
         node = nodes[node_id]
         if node.get("type") in STEP_TYPES:
             seen.add(node_id)
@@ -180,7 +207,7 @@ def _attach_children(nodes):
         if parent is not None:
             children.setdefault(parent, []).append(node_id)
     for kids in children.values():
-        kids.sort(key=lambda nid: _sort_key(nodes[nid]))
+        kids.sort(key=lambda nid: _sibling_key(nodes[nid]))
     return children
 
 

@@ -19,12 +19,24 @@ _KUEUE_HELD = ("Pending", "Inadmissible", "AwaitingWorkload", "QuotaReserved")
 
 # ---- Pending nodes without a pod (facts §4.6) ---------------------------------------------------
 
-def no_pod_findings(step, ctx):
-    if step.type == "Suspend" or step.phase != "Pending" or step.pod is not None:
-        return []
-    found = [f for f in (lock_wait(step, ctx), resource_quota(step, ctx), workflow_suspended(step, ctx),
-                         parallelism_limit(step, ctx)) if f]
-    return found or [pod_not_created(step, ctx)]
+def waiting_for_pod_creation(step, ctx):
+    """Why Argo has not created the pod: a lock, a ResourceQuota, a suspended workflow, parallelism, or
+    none of those that can be seen (the first that applies)."""
+    for rule in (lock_wait, resource_quota, workflow_suspended, parallelism_limit):
+        finding = rule(step, ctx)
+        if finding is not None:
+            return finding
+    return pod_not_created(step, ctx)
+
+
+def template_has_no_pod(step, ctx):
+    duration = ((ctx.template(step.node).get("suspend") or {}).get("duration"))
+    until = f"for {duration} or until `argo resume`" if duration else "until `argo resume`"
+    message = (f"Suspend step {step.display_name} waits {until}. Suspend templates run no pod, so Kueue never sees "
+               f"this step and no quota is involved.")
+    return step_finding("TemplateHasNoPod", "info", message, step,
+                        evidence=[f"{node_ref(step, ctx)}.type: Suspend, phase {step.phase}"],
+                        remedy=f"argo resume {ctx.workflow_name} -n {ctx.namespace} when the step may go on.")
 
 
 def lock_wait(step, ctx):
@@ -38,7 +50,7 @@ def lock_wait(step, ctx):
     message = (f"Step {step.display_name} waits for the Argo lock {lock}"
                + (f", held by {holder}" if holder else "")
                + ". Argo creates its pod only once it gets the lock, so Kueue has not seen it yet.")
-    return step_finding("LockWait", "info", message, step, evidence=[
+    return step_finding("WaitingForPodCreation", "info", message, step, evidence=[
         f"{node_ref(step, ctx)}.message: {step.node_message}" if step.node_message else None,
         f"{node_ref(step, ctx)}.synchronizationStatus.waiting: {waiting}" if waiting else None],
         remedy=f"Wait for the holder to release {lock}; this is Argo synchronization, not Kueue.")
@@ -61,7 +73,7 @@ def resource_quota(step, ctx):
     name = match.group(1) if match else "?"
     message = (f"The namespace ResourceQuota {name} refused the pod of step {step.display_name}, so Argo keeps "
                f"the node Pending and retries; Kueue never sees a pod that was not created.")
-    return step_finding("ResourceQuotaExceeded", "warning", message, step,
+    return step_finding("WaitingForPodCreation", "warning", message, step,
                         evidence=[f"{node_ref(step, ctx)}.message: {text}"],
                         remedy=(f"Free or raise ResourceQuota {ctx.namespace}/{name}. Pods gated by Kueue count "
                                 f"against a ResourceQuota too, so queued steps can use it up."))
@@ -72,7 +84,7 @@ def workflow_suspended(step, ctx):
         return None
     message = (f"Workflow {ctx.workflow_name} is suspended (spec.suspend: true): Argo creates no new pods, so step "
                f"{step.display_name} has none yet.")
-    return step_finding("WorkflowSuspended", "info", message, step,
+    return step_finding("WaitingForPodCreation", "info", message, step,
                         evidence=[f"Workflow {ctx.namespace}/{ctx.workflow_name} spec.suspend: true"],
                         remedy=f"argo resume {ctx.workflow_name} -n {ctx.namespace}")
 
@@ -85,7 +97,7 @@ def parallelism_limit(step, ctx):
     message = (f"{scope} allows {limit} active pods and {len(active)} are active"
                + (f" ({len(gated)} of them gated by Kueue: {names_list(gated)})" if gated else "")
                + f", so Argo has not created the pod of step {step.display_name} yet.")
-    return step_finding("ParallelismLimit", "info", message, step,
+    return step_finding("WaitingForPodCreation", "info", message, step,
                         evidence=[f"{scope}: {limit}", f"Active pods: {names_list(s.display_name for s in active)}"],
                         remedy="Wait for an active step to finish, or raise the parallelism.")
 
@@ -96,7 +108,7 @@ def pod_not_created(step, ctx):
     else:
         message = f"Argo has not created the pod of step {step.display_name} yet"
         message += f": {step.node_message}." if step.node_message else "."
-    return step_finding("PodNotCreated", "info", message, step, evidence=[
+    return step_finding("WaitingForPodCreation", "info", message, step, evidence=[
         f"{node_ref(step, ctx)}.message: {step.node_message}" if step.node_message else None],
         remedy="Wait; if it lasts, check the workflow-controller logs.")
 
@@ -141,7 +153,7 @@ def parallelism_slot_held(step, ctx):
     gated = [s.display_name for s in active if s.gated]
     message = (f"{scope} is {limit} and all {len(active)} slots are taken; {len(gated)} by pods gated by Kueue "
                f"({names_list(gated)}). Argo counts a gated Pending pod as active, so step {step.display_name} "
-               f"holds a slot while it waits for quota and no further step can start.")
+               f"holds a slot while Kueue keeps it gated, and no further step can start.")
     return step_finding("ParallelismSlotHeld", "warning", message, step,
                         evidence=[f"{scope}: {limit}", gates_evidence(step, ctx)],
                         remedy=("Raise the parallelism above the number of pods that can wait at once, or make "
@@ -211,8 +223,11 @@ def agent_pod_queued(step, ctx):
 # ---- preemption without retries (facts kueue §4.3, argo §2.5) ------------------------------------
 
 def preempted(step, ctx):
+    """A Workload evicted by preemption: the unfinished step's cause (Preempted), or, once the step has
+    ended, whether Argo retries it (PreemptedNoRetry / PreemptedWillRetry)."""
     workload = step.workload
-    if workload is None or not (workload.state == "Evicted" or workload.preemption_reason):
+    if workload is None or not (workload.preemption_reason or workload.eviction_reason == "Preempted"
+                                or (step.cause == "Preempted" and workload.state == "Evicted")):
         return None
     retry = _retry_strategy(step, ctx)
     cause = workload.eviction_reason or "Evicted"
@@ -222,17 +237,20 @@ def preempted(step, ctx):
                if step.phase in argo.FINAL_PHASES else "the step fails once the pod is gone")
     evidence = [workload_condition(step, "Evicted"), workload_condition(step, "Preempted", "reason"),
                 f"{node_ref(step, ctx)}.phase: {step.phase}"]
+    unfinished = step.cause == "Preempted"
     if retry:
         message = (f"Kueue evicted Workload {workload.name} of step {step.display_name} ({cause}) and deletes its "
                    f"pod; the template's retryStrategy makes Argo run a new attempt, which queues again.")
-        return step_finding("PreemptedWillRetry", "info", message, step, evidence=evidence,
+        return step_finding("Preempted" if unfinished else "PreemptedWillRetry", "info", message, step,
+                            evidence=evidence,
                             remedy="Nothing to do, unless retryPolicy excludes the phase the attempt ended in.")
     lacking = templates_without_retry(ctx)
     message = (f"Kueue evicted Workload {workload.name} of step {step.display_name} ({cause}) and deleted its pod. "
                f"Template {step.template_name} has no retryStrategy (nor has spec.retryStrategy), so Argo does not "
                f"retry it: {outcome}. Queued templates without a retryStrategy: {names_list(lacking) or 'none'}.")
-    severity = "error" if step.phase in ("Failed", "Error") else "warning"
-    return step_finding("PreemptedNoRetry", severity, message, step, evidence=evidence, remedy=(
+    severity = "error" if unfinished or step.phase in ("Failed", "Error") else "warning"
+    return step_finding("Preempted" if unfinished else "PreemptedNoRetry", severity, message, step, evidence=evidence,
+                        remedy=(
         f"Add retryStrategy (e.g. limit: 3, retryPolicy: Always) to templates {names_list(lacking) or step.template_name}"
         f" or to spec.retryStrategy, then resubmit; Always also retries an attempt that ends in Error "
         f"(\"pod deleted\")."))

@@ -6,11 +6,11 @@ import re
 
 from kubectl_kueue_argo.interpret.argo import workflow as argo
 from kubectl_kueue_argo.interpret.argo.spec import SpecResolver
+from kubectl_kueue_argo.interpret.diagnose.cause import group_members, seconds_since  # noqa: F401 (for the rules)
 from kubectl_kueue_argo.interpret.kueue.workloads import cluster_queue_info, local_queue_info
 from kubectl_kueue_argo.interpret.kueue.config import parse_manager_config
 from kubectl_kueue_argo.model import Finding
 from kubectl_kueue_argo.quantity import format_quantity
-from kubectl_kueue_argo.timeutil import parse_time
 from kubectl_kueue_argo.wording import ordinal, prose_duration  # noqa: F401  (one import point for the rules)
 
 ACTIVE_PHASES = ("Pending", "Running")
@@ -31,6 +31,13 @@ class DiagnosisContext:
         self.config, self.config_problem = _config(snapshot.manager_config)
         self.resolver = _resolver(self.workflow, snapshot.workflow_templates)
         self.nodes = argo.decode_nodes(self.workflow).nodes
+        self.steps_by_pod = {step.pod_name: step for step in report.steps if step.pod_name and step.type == "Pod"}
+        self.admission_checks = ({(c.get("metadata") or {}).get("name"): c for c in snapshot.admission_checks
+                                  if isinstance(c, dict)} if snapshot.admission_checks is not None else None)
+        self.related_pods = snapshot.related_pods or {}
+        self.events = snapshot.events
+        self.group_members = group_members(snapshot.pods)
+        self.cache = {}      # per-diagnosis memo of the rules (e.g. who is ahead in each LocalQueue)
 
     # -- Workflow spec ----------------------------------------------------------------------------
 
@@ -69,6 +76,18 @@ class DiagnosisContext:
 
     def cluster_queue(self, name):
         return (self.cluster_queues or {}).get(name) if name else None
+
+    def cluster_queue_name(self, step):
+        """The step's ClusterQueue: from its admission, else from its LocalQueue (None when unknown)."""
+        if step.cluster_queue:
+            return step.cluster_queue
+        info = self.local_queue(step.local_queue)
+        return info.cluster_queue if info else None
+
+    def check_controller(self, name):
+        """spec.controllerName of an AdmissionCheck, when it was readable."""
+        check = (self.admission_checks or {}).get(name) or {}
+        return (check.get("spec") or {}).get("controllerName")
 
     def pending_items(self, local_queue):
         """Visibility API items of a LocalQueue; None when unknown."""
@@ -149,11 +168,6 @@ def label_location(step, ctx):
                 f"of the Workflow for all its pods")
     return (f"spec.templates[name={template}].metadata.labels (template {template}), or "
             f"spec.podMetadata.labels for every pod of the workflow")
-
-
-def seconds_since(timestamp, now):
-    moment = parse_time(timestamp)
-    return None if moment is None or now is None else (now - moment).total_seconds()
 
 
 def parse_duration(value):

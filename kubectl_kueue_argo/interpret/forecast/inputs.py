@@ -279,15 +279,15 @@ def _number(value):
 # ---- the model of one ClusterQueue ---------------------------------------------------------------
 
 def queue_model(name, cluster_queue, workloads, *, argo_index, pods, lq_map, pending_items, now,
-                all_namespaces, lq_positions=None, partial_read=False):
+                lq_positions=None):
     """A QueueModel for ClusterQueue `name`.
 
     workloads: WorkloadFacts of every Workload read; pods: (namespace, name) -> pod dict of the pods
     read; pending_items: the ClusterQueue's visibility items (None when unknown); lq_positions:
-    Workload key -> positionInClusterQueue (0-based) from the LocalQueue visibility lists read;
-    all_namespaces: False when Workloads of other namespaces could not be read; partial_read: the
-    Workloads may be incomplete anyway (files: a bundle often holds one namespace). Either way the
-    ClusterQueue's reserved quota beyond what was read is held with an unknown end."""
+    Workload key -> positionInClusterQueue (0-based) from the LocalQueue visibility lists read.
+    The quota the ClusterQueue's status reserves beyond the Workloads read (other namespaces that
+    are forbidden, a bundle of one namespace) is held with an unknown end: Kueue's own accounting
+    is the authority on what is taken; with every Workload read the two agree."""
     if cluster_queue is None:
         return QueueModel(name, None, problem="unreadable")
     try:
@@ -304,13 +304,12 @@ def queue_model(name, cluster_queue, workloads, *, argo_index, pods, lq_map, pen
             _add_running(model, facts, argo_index, pods, now)
             for slot, amount in facts.usage.items():
                 known_usage[slot] = known_usage.get(slot, 0) + amount
-    if not all_namespaces or partial_read:
-        hidden = {slot: amount - known_usage.get(slot, 0) for slot, amount in reserved_quota(cluster_queue).items()}
-        hidden = {slot: amount for slot, amount in hidden.items() if amount > 0}
-        if hidden:
-            model.running.append(Running("?unreadable", name, hidden, None))
-            model.unknown_running = True
-            model.ends["unknown"] = model.ends.get("unknown", 0) + 1
+    hidden = {slot: amount - known_usage.get(slot, 0) for slot, amount in reserved_quota(cluster_queue).items()}
+    hidden = {slot: amount for slot, amount in hidden.items() if amount > 0}
+    if hidden:
+        model.running.append(Running("?unreadable", name, hidden, None))
+        model.unknown_running = True
+        model.ends["unknown"] = model.ends.get("unknown", 0) + 1
     queued = [facts for facts in workloads if facts.queued and lq_map.get((facts.namespace, facts.queue_name)) == name]
     _add_queue(model, queued, info, pending_items, lq_positions or {}, argo_index, now)
     return model

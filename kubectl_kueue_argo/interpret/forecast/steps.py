@@ -66,8 +66,7 @@ class ForecastContext:
             self._models[cluster_queue] = inputs.queue_model(
                 cluster_queue, self.cluster_queues.get(cluster_queue), self.facts_for(cluster_queue), argo_index=self.argo,
                 pods=self.pods, lq_map=self.lq_map, pending_items=self.view.cluster_queue_pending.get(cluster_queue),
-                now=self.now, all_namespaces=self.view.all_namespaces, lq_positions=self.lq_positions,
-                partial_read=self.view.source == "files")
+                now=self.now, lq_positions=self.lq_positions)
         return self._models[cluster_queue]
 
     def read_notes(self, cluster_queue):
@@ -76,8 +75,8 @@ class ForecastContext:
         if not self.view.all_namespaces:
             notes.append(f"Workloads of other namespaces could not be read ({self.view.workloads_problem}): "
                          f"the quota they hold counts as held with an unknown end")
-        elif self.view.source == "files" and self.model(cluster_queue).unknown_running:
-            notes.append(f"ClusterQueue {cluster_queue} reserves more quota than the Workloads in the files hold: "
+        elif self.model(cluster_queue).unknown_running:
+            notes.append(f"ClusterQueue {cluster_queue} reserves more quota than the Workloads read hold: "
                          f"the rest counts as held with an unknown end")
         problem = self.view.cluster_queue_pending_problems.get(cluster_queue)
         if problem:

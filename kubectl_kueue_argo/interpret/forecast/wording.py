@@ -108,10 +108,10 @@ def _blocked_reason(model, outcome):
     if outcome.blocked == sim.BEHIND_NEVER_FITS:
         return (f"StrictFIFO: {describe(model, outcome.blocked_by)} is ahead of it and never fits the nominal "
                 f"quota, so the queue does not move")
-    holders = model.endless()
+    holders = list(model.endless())      # a copy: the model caches its list
     if model.unknown_running:
         holders.append("?unreadable")
-    names = [describe(model, key) if not key.startswith("?") else "Workloads that could not be read"
+    names = [describe(model, key) if not key.startswith("?") else "quota held by Workloads that were not read"
              for key in holders[:3]]
     more = f" and {len(holders) - 3} more" if len(holders) > 3 else ""
     return ("it can only be admitted after a Workload whose end is unknown: "

@@ -169,7 +169,7 @@ def workloads_ahead(items, workload_name):
     """Items queued before `workload_name` (a Workload or owner pod name) in LocalQueue order."""
     if not workload_name:
         return []
-    ordered, first_index = _queue_index(items)
+    ordered, first_index = queue_index(items)
     index = first_index.get(workload_name) if isinstance(workload_name, str) else None
     return ordered[:index] if index is not None else []
 
@@ -181,7 +181,7 @@ _QUEUE_INDEX_CACHE = []
 _QUEUE_INDEX_CACHE_SIZE = 4
 
 
-def _queue_index(items):
+def queue_index(items):
     """(items in LocalQueue order, {Workload or owner pod name: index of its first item})."""
     cacheable = isinstance(items, list)
     if cacheable:

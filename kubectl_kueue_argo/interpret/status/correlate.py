@@ -11,6 +11,7 @@ from kubectl_kueue_argo.interpret.kueue import pods as podfacts
 from kubectl_kueue_argo.interpret.dicts import mapping, text
 from kubectl_kueue_argo.interpret.argo.spec import SpecResolver
 from kubectl_kueue_argo.interpret.kueue.config import namespace_management, parse_manager_config
+from kubectl_kueue_argo.interpret.diagnose import cause as causes
 from kubectl_kueue_argo.model import KUEUE_STATES, Finding, Position
 from kubectl_kueue_argo.timeutil import parse_time, seconds_between
 
@@ -92,6 +93,11 @@ class _Context:
         self.local_queues = ({lq.name: lq for lq in map(kueue.local_queue_info, snapshot.local_queues)}
                              if snapshot.local_queues is not None else None)
         self.config = _manager_config(snapshot)
+        self.cause_facts = causes.CauseFacts(
+            now=now, local_queues=self.local_queues, config=self.config, kueue_installed=snapshot.kueue_installed,
+            workloads_readable=self.workloads_readable, group_members=causes.group_members(snapshot.pods),
+            cluster_queues=({cq.name: cq for cq in map(kueue.cluster_queue_info, snapshot.cluster_queues)}
+                            if snapshot.cluster_queues is not None else None))
         self._positions = {}
         self._resolver = None
 
@@ -151,7 +157,7 @@ def build_status_report(snapshot, now, workload_index=None):
         if node.get("type") not in argo.STEP_TYPES:
             continue
         pod = pod_index.agent_pod if node.get("type") in argo.AGENT_TYPES else pod_index.by_node.get(line.node_id)
-        steps.append(classify_step(node, pod, context))
+        steps.append(_with_cause(classify_step(node, pod, context), context))
     findings.extend(_status_findings(steps, snapshot))
     findings.extend(snapshot.notes)
     summary = {state: 0 for state in KUEUE_STATES}
@@ -203,6 +209,49 @@ def classify_step(node, pod, context):
     return step
 
 
+def _with_cause(step, context):
+    """Fill in the step's primary cause, and say it in reason/message where Kueue's own words do not."""
+    step.cause = causes.primary_cause(step, context.cause_facts)
+    describe = _CAUSE_WORDS.get(step.cause)
+    if describe is not None and (step.cause != "PodIntegrationDisabled" or step.gated):
+        step.reason, step.message = step.cause, describe(step, context)
+    return step
+
+
+def _gate_words(step, context):
+    ago = causes.admitted_ago(step, context.now)
+    gates = ", ".join(causes.kueue_gates(step))
+    if step.cause == "Ungating":
+        return f"admitted{ago}; Kueue is removing its scheduling gates ({gates})"
+    return f"the Workload was admitted{ago}, but the pod still has Kueue's scheduling gates ({gates})"
+
+
+def _group_words(step, context):
+    group = causes.pod_group(step.pod)
+    members = causes.active_members(context.cause_facts.group_members.get(group.name, []))
+    return (f"pod group {group.name} has {len(members)} of its {group.total} pods (pod-group-total-count): "
+            f"Kueue creates the group's Workload only when all exist")
+
+
+_CAUSE_WORDS = {
+    "Ungating": _gate_words,
+    "GateNotRemoved": _gate_words,
+    "ForeignSchedulingGate": lambda step, _: (f"admitted, but other scheduling gates still hold the pod: "
+                                              f"{', '.join(podfacts.foreign_gates(step.pod))}"),
+    "Unschedulable": lambda step, _: _scheduler_words(causes.unschedulable_message(step)),
+    "PodGroupIncomplete": _group_words,
+    "QueueNameMissing": lambda step, _: ("the pod has no kueue.x-k8s.io/queue-name label, but Kueue manages it "
+                                         "(manageJobsWithoutQueueName) and cannot admit a Workload without a queue"),
+    "WaitingForWorkload": lambda step, _: "gated by Kueue, which has not created its Workload yet",
+    "PodIntegrationDisabled": lambda step, _: ("gated by Kueue's webhook, but Kueue's pod integration does not "
+                                               "reconcile plain pods here, so no Workload will be created"),
+}
+
+
+def _scheduler_words(message):
+    return message if message.startswith("Unschedulable") else f"Unschedulable: {message}"
+
+
 def _set(step, state, reason, message):
     step.kueue_state, step.reason, step.message = state, reason, message
 
@@ -217,6 +266,12 @@ def _classify_without_pod(step, node, context):
         return
     step.queue_name = context.spec_queue(node)
     step.local_queue = step.queue_name
+    memoized = mapping(node.get("memoizationStatus"))
+    if memoized.get("hit") is True:
+        _set(step, "NoPod", "MemoizationHit",
+             f"memoization cache hit: Argo reused the outputs saved under key {memoized.get('key') or '?'} in "
+             f"cache {memoized.get('cacheName') or '?'}, so no pod ran")
+        return
     if step.phase in argo.FINAL_PHASES:
         message = "the pod is gone (deleted by Argo's pod GC or by preemption)"
         if step.type in argo.AGENT_TYPES:
@@ -236,10 +291,6 @@ def _classify_with_workload(step, workload, context):
     step.workload = workload
     step.cluster_queue = workload.cluster_queue
     _set(step, workload.state, workload.reason, workload.message)
-    if workload.state == "Admitted" and step.gated:
-        step.reason = "GateNotRemoved"
-        step.message = ("the Workload is admitted, but the pod still has the kueue.x-k8s.io/admission "
-                        "scheduling gate")
     if workload.state in QUEUE_POSITION_STATES and workload.queue_name:
         positions = context.positions(workload.queue_name)
         if positions:
@@ -256,7 +307,7 @@ def _classify_unmanaged(step, context):
         return
     if context.config is not None:
         managed, code, explanation = namespace_management(context.config, context.namespace, snapshot.namespace_labels)
-        if managed is False:
+        if managed is False or code is not None:   # not managed, or the likeliest reason it is not
             _set(step, "Unmanaged", code, explanation)
             return
     _set(step, "Unmanaged", "NotManagedByKueue",
@@ -284,18 +335,17 @@ def _measure_wait(step, workload, managed, now):
 def _status_findings(steps, snapshot):
     findings = []
     for step in steps:
-        if step.reason == "GateNotRemoved":
+        if step.cause == "GateNotRemoved":
             findings.append(Finding(
                 "GateNotRemoved", "error",
                 f"Step {step.display_name}: Workload {step.workload_name} is Admitted but pod {step.pod_name} is "
-                f"still gated by kueue.x-k8s.io/admission. This is a known class of Kueue bug (gate removal "
-                f"failed or lags).", node_id=step.node_id))
-        foreign = podfacts.foreign_gates(step.pod) if step.pod else []
-        if foreign and not step.gated and step.kueue_state == "Admitted":
+                f"still gated by {', '.join(causes.kueue_gates(step))}. This is a known class of Kueue bug (gate "
+                f"removal failed or lags).", node_id=step.node_id))
+        if step.cause == "ForeignSchedulingGate":
             findings.append(Finding(
                 "ForeignSchedulingGate", "warning",
                 f"Step {step.display_name}: Kueue admitted pod {step.pod_name}, but other scheduling gates "
-                f"still hold it: {', '.join(foreign)}.", node_id=step.node_id))
+                f"still hold it: {', '.join(podfacts.foreign_gates(step.pod))}.", node_id=step.node_id))
     agent_steps = [step for step in steps if step.type in argo.AGENT_TYPES and step.gated]
     if agent_steps:
         findings.append(Finding(
