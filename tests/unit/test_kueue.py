@@ -1,10 +1,8 @@
 """Kueue interpretation (interpret/kueue/workloads.py): table-driven cases built from reference/kueue-objects shapes."""
 import json
-import os
 import random
 import time
 from fractions import Fraction
-from pathlib import Path
 
 import pytest
 import yaml
@@ -12,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kubectl_kueue_argo.model import Position
+from tests.support.paths import KUEUE_OBJECTS
 from kubectl_kueue_argo.interpret.kueue.workloads import (
     NOT_EVALUATED_MESSAGE, QuotaProblem, WorkloadIndex, closest_name, cluster_queue_info, local_queue_info,
     parse_quota_message, pending_positions, queue_status, workload_view, workloads_ahead,
@@ -571,8 +570,7 @@ def test_closest_name(name, candidates, expected):
 
 # ---- the annotated reference objects, read at test time when present --------------------------------
 
-OBJECTS = Path(os.environ.get("KUEUE_ARGO_REFERENCE", Path(__file__).resolve().parents[3] / "shared" / "reference"))
-OBJECTS = OBJECTS / "kueue-objects"
+OBJECTS = KUEUE_OBJECTS
 needs_objects = pytest.mark.skipif(not OBJECTS.is_dir(), reason="shared reference kueue-objects not available")
 
 
