@@ -1,7 +1,6 @@
 """Kueue interpretation (interpret/kueue/workloads.py): table-driven cases built from reference/kueue-objects shapes."""
 import json
 import random
-import time
 from fractions import Fraction
 
 import pytest
@@ -430,17 +429,16 @@ def test_index_views_and_garbage():
     assert index.for_pod(None) is None and index.for_pod({"metadata": "x"}) is None
 
 
-def test_index_scales_to_20000_workloads():
+def test_index_finds_each_pod_among_20000_workloads():
+    """Correct at scale; its speed is measured by benchmarks/, not here."""
     workloads = [workload([cond("QuotaReserved", "False", "Pending", UNUSED_MSG)], name=f"pod-w{i}-abcde",
                           labels={"kueue.x-k8s.io/job-uid": f"uid-{i}"},
                           ownerReferences=[{"kind": "Pod", "name": f"w{i}", "uid": f"uid-{i}", "controller": True}])
                  for i in range(20000)]
-    started = time.perf_counter()
     index = WorkloadIndex(workloads)
     for i in range(0, 20000, 7):
         assert index.for_pod(pod(name=f"w{i}", uid=f"uid-{i}")).name == f"pod-w{i}-abcde"
     assert len(index.views()) == 20000
-    assert time.perf_counter() - started < 10
 
 
 # ---- queues ---------------------------------------------------------------------------------------
