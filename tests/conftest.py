@@ -5,6 +5,16 @@ from tests.support.check_reference import missing_reference
 from tests.support.kubeconfig import write_kubeconfig
 
 
+def pytest_addoption(parser):
+    parser.addoption("--update-goldens", action="store_true",
+                     help="rewrite tests/golden/expected/*.txt from the current output (review with git diff)")
+
+
+@pytest.fixture
+def update_goldens(request):
+    return request.config.getoption("--update-goldens")
+
+
 @pytest.fixture
 def fake_api():
     with FakeApiServer() as server:
