@@ -135,3 +135,46 @@ def test_naming_rules_reproduce_upstream_vectors():
     assert names.agent_pod_name("wf") == "wf-1340600742-agent"
     assert names.pod_workload_name("steps-x7k2p-whalesay-2405123907", "9b2d4e61-0c3a-4f7e-8d15-2a6b9c0e3f42") == \
         "pod-steps-x7k2p-whalesay-2405123907-8d850"
+
+
+def test_a_loop_of_twelve_items_started_together_is_in_item_order():
+    """Argo names loop items `step(3:c)`; 10 must come after 9, not after 1."""
+    dag_id, dag = node(WF, "DAG", children=[], template="loop", display=WF)
+    items = [node(f"{WF}.work({i}:item-{i})", "Pod", boundary=dag_id, started="2026-08-24T10:00:05Z")
+             for i in (11, 10, 2, 0, 1, 9, 3, 4, 8, 5, 7, 6)]
+    nodes = {dag_id: dag, **{nid: n for nid, n in items}}
+    assert [line.node["displayName"] for line in argo.build_tree(WF, nodes)] == \
+        [WF] + [f"work({i}:item-{i})" for i in range(12)]
+
+
+def test_loop_items_sort_by_start_time_first_then_item_then_name():
+    dag_id, dag = node(WF, "DAG", children=[], template="loop", display=WF)
+    late = node(f"{WF}.work(0:a)", "Pod", boundary=dag_id, started="2026-08-24T10:00:09Z")
+    early = node(f"{WF}.work(5:f)", "Pod", boundary=dag_id, started="2026-08-24T10:00:01Z")
+    plain_b = node(f"{WF}.b", "Pod", boundary=dag_id, started="2026-08-24T10:00:05Z")
+    plain_a = node(f"{WF}.a", "Pod", boundary=dag_id, started="2026-08-24T10:00:05Z")
+    nodes = {dag_id: dag, **dict([late, early, plain_b, plain_a])}
+    assert [line.node["displayName"] for line in argo.build_tree(WF, nodes)] == [WF, "work(5:f)", "a", "b", "work(0:a)"]
+
+
+@pytest.mark.parametrize("phase, node_phase", [("Pending", "Pending"), ("Running", "Running"),
+                                               ("Succeeded", "Succeeded"), ("Failed", "Failed"),
+                                               ("Unknown", "Error"), (None, "Pending")])
+def test_offloaded_node_status_takes_each_pods_phase(phase, node_phase):
+    step = pod("steps-z2zdn-whalesay-1", {argo.NODE_NAME_ANNOTATION: f"{WF}[0].hello1"})
+    step["status"] = {"phase": phase} if phase else {}
+    step["spec"] = {"containers": [{"name": "main", "env": [
+        {"name": "ARGO_TEMPLATE", "value": json.dumps({"name": "whalesay", "container": {}})}]}]}
+    agent = pod(names.agent_pod_name(WF), labels={argo.COMPONENT_LABEL: "agent"})
+    node_id = names.node_id(WF, f"{WF}[0].hello1")
+    assert argo.nodes_from_pods(WF, [step, agent]) == {node_id: {
+        "id": node_id, "name": f"{WF}[0].hello1", "displayName": "hello1", "type": "Pod", "phase": node_phase,
+        "startedAt": "2026-08-24T10:00:00Z", "templateName": "whalesay"}}
+
+
+def test_offloaded_node_status_without_annotations_uses_the_pod_name():
+    bare = pod("steps-z2zdn-1234")
+    bare["spec"] = {"initContainers": [{"name": "init", "env": [{"name": "ARGO_TEMPLATE", "value": "not json"}]}]}
+    assert argo.nodes_from_pods(WF, [bare]) == {"steps-z2zdn-1234": {
+        "id": "steps-z2zdn-1234", "name": "steps-z2zdn-1234", "displayName": "steps-z2zdn-1234", "type": "Pod",
+        "phase": "Pending", "startedAt": "2026-08-24T10:00:00Z", "templateName": None}}

@@ -181,3 +181,26 @@ def test_workloads_that_cannot_be_read_do_not_break_the_view():
     report, step = step_of(pods=[pod(gated=True)], workloads=None)
     assert (step.kueue_state, step.reason) == ("Pending", "WorkloadsUnreadable")
     assert report.summary["Pending"] == 1 and sum(report.summary.values()) == 1
+
+
+@pytest.mark.parametrize("phase, state", [("Running", "Admitted"), ("Pending", "Admitted"),
+                                          ("Succeeded", "Finished"), ("Failed", "Finished")])
+def test_ungated_pod_without_readable_workloads_takes_its_state_from_the_pod_phase(phase, state):
+    _, step = step_of(pods=[pod(gated=False, phase=phase)], workloads=None)
+    assert (step.kueue_state, step.reason, step.message) == (
+        state, "WorkloadsUnreadable", "Kueue Workloads could not be read, so the admission state is inferred from the pod")
+
+
+@pytest.mark.parametrize("phase, state", [("Running", "Admitted"), ("Succeeded", "Finished"), ("Failed", "Finished")])
+def test_admitted_pod_whose_workload_is_gone(phase, state):
+    _, step = step_of(pods=[pod(gated=False, phase=phase)])
+    assert (step.kueue_state, step.reason, step.message) == (
+        state, "WorkloadGone", "the pod was admitted; its Workload no longer exists")
+
+
+def test_a_pod_marked_only_by_kueues_finalizer_is_managed():
+    marked = pod(queue="user-queue", managed=False, gated=False, phase="Running")
+    marked["metadata"]["finalizers"] = ["kueue.x-k8s.io/managed"]
+    _, step = step_of(pods=[marked],
+                      workloads=[workload(condition("QuotaReserved"), condition("Admitted"), cluster_queue="cq")])
+    assert (step.kueue_state, step.reason, step.cluster_queue) == ("Admitted", "Admitted", "cq")
