@@ -159,3 +159,86 @@ def test_template_scope_lookup_for_status_nodes():
     wft = wf({"podMetadata": {"labels": q("lib-q")}, "templates": [ctr("leaf")]}, kind="WorkflowTemplate", name="lib")
     resolved = SpecResolver(wf({"templates": []}), [wft]).resolve("leaf", template_scope="namespaced/lib")
     assert resolved.type == "container" and resolved.origin == "WorkflowTemplate/lib"
+
+
+RETRY = {"limit": 3, "retryPolicy": "Always"}
+
+
+def test_a_templates_own_retry_strategy_and_parallelism_are_in_its_effective_template():
+    doc = wf({"templates": [{"name": "fan", "parallelism": 2, "retryStrategy": RETRY,
+                             "dag": {"tasks": [{"name": "a", "template": "leaf"}]}},
+                            ctr("leaf", retryStrategy={"limit": 1})]})
+    resolver = SpecResolver(doc, [])
+    assert (resolver.resolve("fan").template["parallelism"], resolver.resolve("fan").template["retryStrategy"]) == \
+        (2, RETRY)
+    assert resolver.resolve("leaf").template["retryStrategy"] == {"limit": 1}
+
+
+def test_template_defaults_give_retry_strategy_and_the_template_keeps_its_own():
+    doc = wf({"templateDefaults": {"retryStrategy": RETRY, "parallelism": 4, "steps": [[{"name": "x"}]]},
+              "templates": [ctr("plain"), ctr("own", retryStrategy={"limit": 1, "retryPolicy": "OnError"})]})
+    resolver = SpecResolver(doc, [])
+    assert resolver.resolve("plain").template == {
+        "name": "plain", "container": {"image": "busybox"}, "retryStrategy": RETRY, "parallelism": 4}
+    assert resolver.resolve("own").template["retryStrategy"] == {"limit": 1, "retryPolicy": "OnError"}
+    assert resolver.spec["templateDefaults"]["retryStrategy"] == RETRY
+
+
+def test_a_referenced_templates_retry_strategy_comes_with_it():
+    wft = wf({"templates": [ctr("leaf", retryStrategy=RETRY)]}, kind="WorkflowTemplate", name="lib")
+    doc = wf({"retryStrategy": {"limit": 9}, "templates": []})
+    resolved = SpecResolver(doc, [wft]).resolve(template_ref={"name": "lib", "template": "leaf"})
+    assert resolved.template["retryStrategy"] == RETRY
+    assert SpecResolver(doc, [wft]).spec["retryStrategy"] == {"limit": 9}
+
+
+def test_workflow_template_ref_merges_templates_by_name_and_other_lists_are_replaced():
+    wft = wf({"parallelism": 3, "arguments": {"parameters": [{"name": "a"}, {"name": "b"}]},
+              "templates": [ctr("main", q("base")), ctr("other")]}, kind="WorkflowTemplate", name="base")
+    doc = wf({"workflowTemplateRef": {"name": "base"}, "arguments": {"parameters": [{"name": "c"}]},
+              "templates": [ctr("main", q("mine"))]})
+    resolver = SpecResolver(doc, [wft])
+    assert resolver.spec == {"parallelism": 3, "workflowTemplateRef": {"name": "base"},
+                             "arguments": {"parameters": [{"name": "c"}]},
+                             "templates": [ctr("main", q("mine")), ctr("other")]}
+    assert [(r.name, r.queue_name, r.origin) for r in resolver.resolved_templates()] == [
+        ("main", "mine", "Workflow/wf"), ("other", None, "WorkflowTemplate/base")]
+
+
+def test_a_missing_workflow_template_ref_is_reported_and_the_own_spec_used():
+    doc = wf({"workflowTemplateRef": {"name": "gone", "clusterScope": True}, "templates": [ctr("a", q("own"))]})
+    resolver = SpecResolver(doc, [])
+    assert resolver.unresolved_refs() == ["ClusterWorkflowTemplate/gone"]
+    assert resolver.resolve("a").queue_name == "own"
+
+
+def test_base_labels_and_labels_of_templates_and_of_the_agent():
+    doc = wf({"podMetadata": {"labels": {"team": "a", "n": 1}}, "templates": [ctr("c", {"own": "x"})]})
+    resolver = SpecResolver(doc, [])
+    assert resolver.base_labels() == {"workflows.argoproj.io/completed": "false", "workflows.argoproj.io/workflow": "wf"}
+    assert resolver.resolve("c").labels == {"workflows.argoproj.io/completed": "false",
+                                            "workflows.argoproj.io/workflow": "wf", "team": "a", "n": "1", "own": "x"}
+    assert resolver.agent_labels() == {"workflows.argoproj.io/completed": "false",
+                                       "workflows.argoproj.io/workflow": "wf", "team": "a", "n": "1",
+                                       "workflows.argoproj.io/component": "agent"}
+    template_doc = wf({"templates": [ctr("c")]}, kind="WorkflowTemplate")
+    assert SpecResolver(template_doc, []).base_labels() == {"workflows.argoproj.io/completed": "false"}
+    assert SpecResolver(template_doc, []).label == "WorkflowTemplate/wf"
+
+
+def test_document_label_and_workflow_spec():
+    from kubectl_kueue_argo.interpret.argo.spec import document_label, workflow_spec
+    assert document_label({"metadata": {"generateName": "steps-"}}) == "Workflow/steps-"
+    assert document_label({"kind": "CronWorkflow", "metadata": {}}) == "CronWorkflow/(unnamed)"
+    assert workflow_spec({"kind": "CronWorkflow", "spec": {"workflowSpec": {"entrypoint": "m"}}}) == {"entrypoint": "m"}
+    assert workflow_spec({"kind": "Workflow", "spec": {"entrypoint": "m"}}) == {"entrypoint": "m"}
+    assert workflow_spec("not a document") == {}
+
+
+def test_referenced_templates_are_found_anywhere_in_the_documents():
+    from kubectl_kueue_argo.interpret.argo.spec import referenced_templates
+    docs = [wf({"workflowTemplateRef": {"name": "base"}, "templates": [
+        {"name": "m", "steps": [[{"name": "a", "templateRef": {"name": "lib", "template": "x"}},
+                                 {"name": "b", "templateRef": {"name": "clib", "template": "y", "clusterScope": True}}]]},
+        {"name": "d", "dag": {"tasks": [{"name": "c", "templateRef": {"template": "no-name"}}]}}]}), "junk"]
+    assert referenced_templates(docs) == ({"base", "lib"}, {"clib"})
