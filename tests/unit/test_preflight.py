@@ -258,3 +258,25 @@ def test_malformed_input_raises_input_error(tmp_path, content, expected):
 def test_missing_file_raises_input_error(tmp_path):
     with pytest.raises(InputError, match="no such file"):
         load_documents([str(tmp_path / "nope.yaml")])
+
+
+@pytest.mark.parametrize("label, local_queues, namespace_managed, queue, managed", [
+    ("lq", {"lq": "cq"}, None, "lq", True),
+    ("lq", {"lq": "cq"}, False, "lq", False),
+    (None, {"user-queue": "cq"}, None, None, False),              # no LocalQueue named default: unmanaged
+    (None, {"default": "cq", "user-queue": "cq"}, None, "default", True),   # Kueue labels the pod with it
+    (None, {"default": "cq"}, False, None, False),                # the namespace is not managed at all
+    (None, None, None, None, None),                               # LocalQueues not readable: unknown
+], ids=["labelled", "labelled-namespace-excluded", "no-default-queue", "default-queue", "default-but-excluded",
+        "queues-unknown"])
+def test_the_queue_a_pod_ends_in_and_whether_it_is_managed(label, local_queues, namespace_managed, queue, managed):
+    cluster = ClusterFacts(namespace="team", local_queues=local_queues, cluster_queues={"cq": cluster_queue()},
+                           namespace_managed=namespace_managed)
+    report = analyze([wf({"templates": [ctr("a", q(label) if label else None)]})], cluster=cluster)
+    assert [(row.name, row.queue_name, row.managed) for row in report.templates] == [("a", queue, managed)]
+
+
+def test_without_cluster_facts_an_unlabelled_pod_is_unknown_and_a_labelled_one_managed():
+    report = analyze([wf({"templates": [ctr("a"), ctr("b", q("lq")), {"name": "s", "suspend": {}}]})])
+    assert [(row.name, row.pod, row.queue_name, row.managed) for row in report.templates] == [
+        ("a", "own", None, None), ("b", "own", "lq", True), ("s", "none", None, None)]
