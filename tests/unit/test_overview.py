@@ -89,10 +89,7 @@ def test_rows_without_waits_sort_by_namespace_then_name():
     assert [(row.namespace, row.name) for row in rows] == [("a-ns", "b"), ("z-ns", "a"), ("z-ns", "b")]
 
 
-def test_queues_of_other_namespaces_are_not_used_and_unreadable_queues_stay_unknown():
-    overview = build_overview(WORKFLOWS[1:2], PODS[:1], [], QUEUES, NOW)
-    report_queue = overview.rows[0].longest_wait.queue
-    assert report_queue == "cv-queue"
+def test_unreadable_workloads_make_gated_pods_pending():
     assert build_overview(WORKFLOWS[1:2], PODS[:1], None, None, NOW).rows[0].summary == counts(Pending=1)
 
 
