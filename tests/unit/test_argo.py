@@ -2,6 +2,7 @@
 import base64
 import gzip
 import json
+import sys
 
 import pytest
 
@@ -178,3 +179,78 @@ def test_offloaded_node_status_without_annotations_uses_the_pod_name():
     assert argo.nodes_from_pods(WF, [bare]) == {"steps-z2zdn-1234": {
         "id": "steps-z2zdn-1234", "name": "steps-z2zdn-1234", "displayName": "steps-z2zdn-1234", "type": "Pod",
         "phase": "Pending", "startedAt": "2026-08-24T10:00:00Z", "templateName": None}}
+
+
+def test_the_newest_pod_of_a_node_wins_and_unmatched_pods_are_kept():
+    nodes = steps_workflow_nodes()
+    ids = {n["displayName"]: nid for nid, n in nodes.items()}
+    old = pod("old", {argo.NODE_ID_ANNOTATION: ids["hello1"]}, created="2026-08-24T10:00:00Z")
+    new = pod("new", {argo.NODE_ID_ANNOTATION: ids["hello1"]}, created="2026-08-24T10:05:00Z")
+    undated = pod("undated", {argo.NODE_ID_ANNOTATION: ids["hello2a"]}, created=None)
+    dated = pod("dated", {argo.NODE_ID_ANNOTATION: ids["hello2a"]}, created="2026-08-24T10:01:00Z")
+    stray = pod("someone-else")
+    other_component = pod("wf-artifact-gc", labels={argo.COMPONENT_LABEL: "artifact-gc"})
+    agents = [pod("agent-old", labels={argo.COMPONENT_LABEL: "agent"}, created="2026-08-24T10:00:00Z"),
+              pod("agent-new", labels={argo.COMPONENT_LABEL: "agent"}, created="2026-08-24T10:09:00Z")]
+    for order in ([old, new, dated, undated], [new, old, undated, dated]):
+        index = argo.index_pods(WF, order + [stray, other_component] + agents, nodes)
+        assert (index.by_node[ids["hello1"]], index.by_node[ids["hello2a"]]) == (new, dated)
+        assert (index.unmatched, index.agent_pod["metadata"]["name"]) == ([stray], "agent-new")
+
+
+def test_without_nodes_every_pod_is_indexed_by_its_own_node_id():
+    first = pod("a", {argo.NODE_NAME_ANNOTATION: f"{WF}[0].x"})
+    index = argo.index_pods(WF, [first, pod("b")], {})
+    assert index.by_node == {names.node_id(WF, f"{WF}[0].x"): first, "b": index.by_node["b"]}
+    assert index.unmatched == []
+
+
+def test_a_v2_name_already_taken_by_an_annotated_pod_stays_unmatched():
+    nodes = steps_workflow_nodes()
+    hello1 = next(n for n in nodes.values() if n["displayName"] == "hello1")
+    annotated = pod("x", {argo.NODE_ID_ANNOTATION: hello1["id"]})
+    by_v2_name = pod(names.pod_name_v2(WF, hello1["name"], "whalesay"))
+    index = argo.index_pods(WF, [annotated, by_v2_name], nodes)
+    assert (index.by_node, index.unmatched) == ({hello1["id"]: annotated}, [by_v2_name])
+
+
+@pytest.mark.parametrize("raw, problem", [
+    (b"\x28\xb5\x2f\xfd" + b"\x00" * 8,
+     "status.compressedNodes could not be decoded: it is zstd-compressed; install the 'zstandard' package to read it"),
+    (b"\x0b\x02\x80hello",
+     "status.compressedNodes could not be decoded: it is neither gzip nor zstd (brotli?); install the 'brotli' "
+     "package to read it"),
+], ids=["zstd", "brotli"])
+def test_compressed_nodes_that_need_an_optional_package(monkeypatch, raw, problem):
+    monkeypatch.setitem(sys.modules, "zstandard", None)   # import fails as when not installed
+    monkeypatch.setitem(sys.modules, "brotli", None)
+    decoded = argo.decode_nodes({"status": {"compressedNodes": base64.b64encode(raw).decode()}})
+    assert (decoded.nodes, decoded.storage, decoded.problem) == ({}, "compressed", problem)
+
+
+def test_inline_nodes_win_over_compressed_and_empty_status_is_inline():
+    nodes = steps_workflow_nodes()
+    status = {"nodes": nodes, "compressedNodes": "garbage"}
+    assert argo.decode_nodes({"status": status}).nodes == nodes
+    assert argo.decode_nodes({}) == argo.DecodedNodes({}, "inline")
+    assert argo.decode_nodes({"status": {"nodes": {}, "offloadNodeStatusVersion": ""}}) == argo.DecodedNodes({}, "inline")
+
+
+def test_damaged_node_fields_are_cleaned():
+    damaged = {"a": {"id": 7, "name": ["x"], "phase": 1.5, "children": ["c", 3, None, {"x": 1}],
+                     "outboundNodes": "o", "templateRef": "not a map"}, "b": "not a node"}
+    assert argo.decode_nodes({"status": {"nodes": damaged}}).nodes == {
+        "a": {"id": "7", "name": None, "phase": "1.5", "children": ["c", "3"], "outboundNodes": []}}
+
+
+def test_workflow_summary_and_template_labels():
+    workflow = {"metadata": {"name": "wf", "namespace": "ns", "creationTimestamp": "2026-08-24T10:00:00Z"},
+                "spec": {"suspend": True}, "status": {"startedAt": "2026-08-24T10:00:01Z", "message": 5}}
+    assert argo.workflow_summary(workflow) == {
+        "name": "wf", "namespace": "ns", "phase": "Pending", "suspended": True, "created": "2026-08-24T10:00:00Z",
+        "startedAt": "2026-08-24T10:00:01Z", "finishedAt": None, "message": None}
+    assert argo.workflow_summary({"spec": {"suspend": "yes"}, "status": {"phase": "Running"}})["suspended"] is False
+    ref = {"templateRef": {"name": "lib", "template": "t"}, "templateName": "ignored"}
+    assert (argo.template_label(ref), argo.step_template_name(ref)) == ("lib/t", "t")
+    assert (argo.template_label({"templateName": "t"}), argo.step_template_name({"templateName": "t"})) == ("t", "t")
+    assert (argo.template_label({}), argo.step_template_name({"templateName": ""})) == ("", None)
