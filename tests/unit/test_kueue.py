@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from kubectl_kueue_argo.model import Position
 from tests.support.paths import KUEUE_OBJECTS
 from kubectl_kueue_argo.interpret.kueue.workloads import (
-    NOT_EVALUATED_MESSAGE, QuotaProblem, WorkloadIndex, closest_name, cluster_queue_info, local_queue_info,
+    NOT_EVALUATED_MESSAGE, Quota, QuotaProblem, WorkloadIndex, closest_name, cluster_queue_info, local_queue_info,
     parse_quota_message, pending_positions, queue_status, workload_view, workloads_ahead,
 )
 
@@ -564,6 +564,51 @@ def test_workloads_ahead(target, expected):
 ])
 def test_closest_name(name, candidates, expected):
     assert closest_name(name, candidates) == expected
+
+
+def test_cluster_queue_defaults_and_amounts_without_totals():
+    cq = {"metadata": {"name": "cq"}, "spec": {"queueingStrategy": "StrictFIFO", "resourceGroups": [
+        {"coveredResources": ["cpu"], "flavors": [{"name": "f", "resources": [{"name": "cpu"}]}]},
+        {"coveredResources": ["memory"], "flavors": [{"name": "f", "resources": [
+            {"name": "memory", "nominalQuota": "1Gi", "lendingLimit": "512Mi"}]}]}]},
+          "status": {"flavorUsage": [{"name": "f", "resources": [{"name": "cpu"}, {"name": "memory", "total": "1Gi"}]}]}}
+    info = cluster_queue_info(cq)
+    assert info.queueing_strategy == "StrictFIFO" and cluster_queue_info({}).queueing_strategy == "BestEffortFIFO"
+    assert info.quotas == {"f": {"cpu": Quota(Fraction(0)), "memory": Quota(GI, None, GI // 2)}}
+    assert info.covered_resources == {"cpu", "memory"}
+    assert info.usage == {"f": {"cpu": (0, 0), "memory": (GI, 0)}}
+    assert (info.reservation, info.pending, info.cohort) == ({}, None, None)
+    lq = local_queue_info({"status": {"flavorsUsage": [{"name": "f", "resources": [{"name": "cpu"}]}],
+                                      "flavorsReservation": [{"name": "f", "resources": [{"name": "cpu", "total": 2}]}],
+                                      "reservingWorkloads": 3}})
+    assert (lq.usage, lq.reservation, lq.reserving, lq.name, lq.cluster_queue) == (
+        {"f": {"cpu": 0}}, {"f": {"cpu": 2}}, 3, "", None)
+
+
+def test_positions_are_keyed_by_workload_and_by_owner_pod_only():
+    items = [{"metadata": {"name": "wl", "ownerReferences": [
+        {"kind": "Pod", "name": "p"}, {"kind": "Job", "name": "j"}, {"kind": "Pod"}, "junk"]},
+        "positionInLocalQueue": True, "positionInClusterQueue": 4}, {"metadata": {}, "positionInLocalQueue": 1}]
+    assert pending_positions(items) == {"wl": Position(None, 5), ("pod", "p"): Position(None, 5)}
+
+
+def test_workloads_ahead_in_local_queue_order_with_unpositioned_items_in_list_order():
+    items = [item("wl-x", "pod-x", None, None), item("wl-b", "pod-b", 1, 3), item("wl-a", "pod-a", 0, 1),
+             item("wl-a", "pod-a-again", 5, 9)]
+    assert [i["metadata"]["name"] for i in workloads_ahead(items, "wl-a")] == ["wl-x"]   # its first entry
+    assert [i["metadata"]["name"] for i in workloads_ahead(items, "pod-b")] == ["wl-x", "wl-a"]
+    assert workloads_ahead(items, "") == [] and workloads_ahead(items, None) == []
+    assert workloads_ahead(items, ("pod", "pod-b")) == []
+
+
+def test_workloads_ahead_sees_a_list_that_grew_since_it_was_last_asked():
+    items = [item("wl-a", "pod-a", 0, 1)]
+    assert workloads_ahead(items, "wl-b") == []
+    items.append(item("wl-b", "pod-b", 1, 2))
+    assert [i["metadata"]["name"] for i in workloads_ahead(items, "wl-b")] == ["wl-a"]
+    copy = list(items)        # equal but another list: indexed on its own
+    assert [i["metadata"]["name"] for i in workloads_ahead(copy, "wl-b")] == ["wl-a"]
+    assert [i["metadata"]["name"] for i in workloads_ahead(tuple(items), "wl-b")] == []   # not a list: no items
 
 
 # ---- the annotated reference objects, read at test time when present --------------------------------
