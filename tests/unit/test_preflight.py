@@ -280,3 +280,56 @@ def test_without_cluster_facts_an_unlabelled_pod_is_unknown_and_a_labelled_one_m
     report = analyze([wf({"templates": [ctr("a"), ctr("b", q("lq")), {"name": "s", "suspend": {}}]})])
     assert [(row.name, row.pod, row.queue_name, row.managed) for row in report.templates] == [
         ("a", "own", None, None), ("b", "own", "lq", True), ("s", "none", None, None)]
+
+
+def test_queue_demand_exactly_per_queue_with_the_agent_pod_counted_once():
+    docs = [wf({"podMetadata": {"labels": q("user-queue")}, "templates": [
+        ctr("small", resources={"requests": {"cpu": "1"}}), {"name": "h1", "http": {"url": "u"}},
+        {"name": "h2", "http": {"url": "u"}}, ctr("other", q("other-queue"), resources={"requests": {"cpu": "2"}}),
+        ctr("lost", q("no-such-queue"))]})]
+    cluster = ClusterFacts(namespace="team", local_queues={"user-queue": "cq", "other-queue": None},
+                           cluster_queues={"cq": cluster_queue(cohort="pool")})
+    found = [(f.template, f.message) for f in by_code(analyze(docs, cluster=cluster), "QueueDemand")]
+    assert found == [
+        ("other", "Largest single pod on other-queue: Workflow/wf template other asks for cpu 2010m, memory 64Mi; "
+                  "its ClusterQueue is unknown. Each Argo pod is its own Workload, so this is the most one step "
+                  "needs at once (1 pod template(s) use this queue)."),
+        ("small", "Largest single pod on user-queue: Workflow/wf template small asks for cpu 1010m, memory 64Mi; "
+                  "ClusterQueue cq has nominal quota cpu 9, memory 36Gi and may borrow in cohort pool. Each Argo pod "
+                  "is its own Workload, so this is the most one step needs at once (2 pod template(s) use this "
+                  "queue).")]
+
+
+def test_queue_demand_with_an_unreadable_cluster_queue_and_ranked_by_cpu():
+    docs = [wf({"podMetadata": {"labels": q("user-queue")}, "templates": [
+        ctr("memory-heavy", resources={"requests": {"cpu": "1", "memory": "64Gi"}}),
+        ctr("cpu-heavy", resources={"requests": {"cpu": "2", "memory": "1Gi"}})]})]
+    cluster = ClusterFacts(namespace="team", local_queues={"user-queue": "cq"}, cluster_queues=None)
+    [finding] = by_code(analyze(docs, cluster=cluster), "QueueDemand")
+    assert finding.template == "cpu-heavy"
+    assert "; the quota of ClusterQueue cq is not readable." in finding.message
+
+
+def test_local_queue_not_found_names_every_template_that_uses_it():
+    docs = [wf({"templates": [ctr("a", q("gpu-queue")), ctr("b", q("gpu-queue")), ctr("c", q("zzz"))]})]
+    found = by_code(analyze(docs, cluster=ClusterFacts(namespace=None, local_queues={"gpu-queues": "cq"},
+                                                       cluster_queues={})), "LocalQueueNotFound")
+    assert [(f.template, f.message, f.remedy) for f in found] == [
+        (None, "Workflow/wf: LocalQueue gpu-queue (used by a, b) does not exist in the target namespace. Kueue would "
+               "gate these pods and never admit them (\"LocalQueue gpu-queue doesn't exist\").",
+         "Did you mean gpu-queues? Fix the gpu-queue label, or ask an admin to create the LocalQueue."),
+        ("c", "Workflow/wf: LocalQueue zzz (used by c) does not exist in the target namespace. Kueue would gate "
+              "these pods and never admit them (\"LocalQueue zzz doesn't exist\").",
+         "Fix the zzz label, or ask an admin to create the LocalQueue.")]
+
+
+def test_cluster_findings_need_a_readable_managed_queue_and_a_pod():
+    big = {"requests": {"cpu": "100", "nvidia.com/gpu": "1"}}
+    docs = [wf({"templates": [ctr("a", q("user-queue"), big), {"name": "s", "suspend": {}}]})]
+    assert codes(analyze(docs, cluster=facts())) == ["NeverFits", "QueueDemand", "ResourceNotCovered",
+                                                     "SuspendNotUnderstood"]
+    assert codes(analyze(docs, cluster=facts(namespace_managed=False))) == ["SuspendNotUnderstood"]
+    unreadable = ClusterFacts(namespace="team", local_queues=None, cluster_queues=None)
+    assert codes(analyze(docs, cluster=unreadable)) == ["QueueDemand", "SuspendNotUnderstood"]
+    no_cq = ClusterFacts(namespace="team", local_queues={"user-queue": None}, cluster_queues={})
+    assert codes(analyze(docs, cluster=no_cq)) == ["QueueDemand", "SuspendNotUnderstood"]
