@@ -333,3 +333,62 @@ def test_cluster_findings_need_a_readable_managed_queue_and_a_pod():
     assert codes(analyze(docs, cluster=unreadable)) == ["QueueDemand", "SuspendNotUnderstood"]
     no_cq = ClusterFacts(namespace="team", local_queues={"user-queue": None}, cluster_queues={})
     assert codes(analyze(docs, cluster=no_cq)) == ["QueueDemand", "SuspendNotUnderstood"]
+
+
+def test_unresolved_template_ref_says_where_it_was_looked_for():
+    docs = [wf({"workflowTemplateRef": {"name": "elsewhere"}})]
+    [offline] = analyze(docs).findings
+    assert (offline.message, offline.remedy) == (
+        "Workflow/wf refers to WorkflowTemplate/elsewhere, which is not in the input files. The pods, labels and "
+        "requests of the templates it provides are unknown, so this check is incomplete.",
+        "Pass the file that defines WorkflowTemplate/elsewhere with another -f, or run the check against the cluster.")
+    [online] = by_code(analyze(docs, cluster=facts()), "UnresolvedTemplateRef")
+    assert "which is not in the input files or the cluster." in online.message
+
+
+def test_resource_step_findings_by_what_the_manifest_creates():
+    def created(manifest, action="create", label=True):
+        template = {"name": "r", "resource": {"action": action, "manifest": manifest}}
+        if label:
+            template["metadata"] = {"labels": q("lq")}
+        found = by_code(analyze([wf({"templates": [template]})]), "ResourceStepQueued")
+        return [(f.severity, f.message.split("). ", 1)[1]) for f in found]
+    queued_workflow = "kind: Workflow\nspec:\n  podMetadata:\n    labels:\n      kueue.x-k8s.io/queue-name: inner\n"
+    assert created(queued_workflow) == [("info", "Argo runs it in its own pod (argoexec), which carries queue lq, so "
+        "Kueue queues that pod and counts cpu 10m, memory 64Mi for it (the Kueue docs say resource templates create "
+        "no pods; they do). The Workflow it creates carries its own queue label (inner) and is queued separately, "
+        "so this step waits for admission twice.")]
+    assert created("kind: Job\nspec:\n  podMetadata:\n    labels:\n      kueue.x-k8s.io/queue-name: inner\n")[0][1]\
+        .endswith("The Job it creates has no queue label, so the work it does is not queued by Kueue (unless a "
+                  "'default' LocalQueue applies), while the small argoexec pod is.")
+    assert created("metadata: {name: x}\n")[0][1].endswith("The object it creates has no queue label, so the work it "
+        "does is not queued by Kueue (unless a 'default' LocalQueue applies), while the small argoexec pod is.")
+    [(severity, deleted)] = created("kind: Job\n", action="delete")
+    assert severity == "info" and deleted.endswith(
+        "It does not create a workload (delete), so only the argoexec pod is queued.")
+    assert created("{{inputs.parameters.manifest}}")[0][1].endswith(
+        "Its manifest is not plain text here, so whether the object it creates is queued is unknown.")
+    assert created("kind: [unclosed")[0][1].endswith(
+        "Its manifest could not be read, so whether the object it creates is queued is unknown.")
+    assert created("- a list\n")[0][1].endswith(
+        "Its manifest could not be read, so whether the object it creates is queued is unknown.")
+    assert created("kind: Job\n", label=False) == []
+
+
+def test_no_resource_requests_only_for_bare_user_containers_of_queued_own_pods():
+    def bare(*templates, **spec):
+        report = analyze([wf({"podMetadata": {"labels": q("lq")}, "templates": list(templates), **spec})])
+        return [(f.template, f.message.split(": ", 1)[1].split(" set no", 1)[0]) for f in
+                by_code(report, "NoResourceRequests")]
+    plain = {"name": "p", "container": {"image": "x"}}
+    assert bare(plain) == [("p", "container(s) main")]
+    assert bare({**plain, "sidecars": [{"name": "side"}], "initContainers": [
+        {"name": "setup", "resources": {"requests": {"cpu": "1"}}}]}) == [("p", "container(s) main, side")]
+    assert bare({**plain, "podResources": {"requests": {"cpu": "1"}}}) == []
+    assert bare(plain, podResources={"requests": {"cpu": "1"}}) == []
+    assert bare({"name": "p", "container": {"image": "x", "resources": {"requests": {"cpu": "{{inputs.parameters.c}}"}}}}) == []
+    assert bare({**plain, "podSpecPatch": '{"containers":[{"name":"main","resources":{"requests":{"cpu":"1"}}}]}'}) == []
+    assert bare(plain, podSpecPatch="{{workflow.parameters.patch}}") == []
+    assert bare({"name": "d", "data": {"source": {}}}) == []
+    assert bare({"name": "h", "http": {"url": "u"}}) == []
+    assert analyze([wf({"templates": [plain]})]).findings == by_code(analyze([wf({"templates": [plain]})]), "Unqueued")
