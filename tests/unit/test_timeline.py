@@ -163,15 +163,22 @@ def test_blocked_time_counts_only_while_nothing_runs():
 
 def test_the_timeline_document_is_exact():
     timeline = build_timeline(report(
-        step("a", "q", "2026-08-24T10:00:00Z", "2026-08-24T10:00:01.5Z", "2026-08-24T10:00:03Z"),
+        step("a", "q", "2026-08-24T10:00:00Z", "2026-08-24T10:00:01.2345Z", "2026-08-24T10:00:03Z"),
         step("gc", None, "2026-08-24T10:00:00Z", finished="2026-08-24T10:00:02Z", pod=False)))
     assert timeline_document(timeline) == {
         "start": "2026-08-24T10:00:00Z", "end": "2026-08-24T10:00:03Z",
         "steps": [{"nodeId": "a", "displayName": "a", "queue": "q", "kueueState": "Admitted", "intervals": [
-                       {"kind": "queued", "start": "2026-08-24T10:00:00Z", "end": "2026-08-24T10:00:01Z", "seconds": 1.5},
+                       {"kind": "queued", "start": "2026-08-24T10:00:00Z", "end": "2026-08-24T10:00:01Z",
+                        "seconds": 1.234},
                        {"kind": "running", "start": "2026-08-24T10:00:01Z", "end": "2026-08-24T10:00:03Z",
-                        "seconds": 1.5}]},
+                        "seconds": 1.766}]},
                   {"nodeId": "gc", "displayName": "gc", "queue": None, "kueueState": "Admitted", "intervals": [
                       {"kind": "ran", "start": "2026-08-24T10:00:00Z", "end": "2026-08-24T10:00:02Z", "seconds": 2.0}]}],
-        "summary": {"queuedSeconds": 1.5, "runningSeconds": 3.5, "blockedOnQuotaSeconds": 0.0,
-                    "queues": {"q": 1.5}, "costliestQueue": "q"}}
+        "summary": {"queuedSeconds": 1.234, "runningSeconds": 3.766, "blockedOnQuotaSeconds": 0.0,
+                    "queues": {"q": 1.234}, "costliestQueue": "q"}}
+
+
+def test_admitted_the_moment_the_pod_was_created_has_no_queued_part():
+    timeline = build_timeline(report(step("a", "q", "2026-08-24T10:30:00Z", "2026-08-24T10:30:00Z",
+                                          "2026-08-24T10:40:00Z")))
+    assert spans(timeline.steps[0]) == [("running", "10:30:00", "10:40:00")]
