@@ -204,3 +204,61 @@ def test_a_pod_marked_only_by_kueues_finalizer_is_managed():
     _, step = step_of(pods=[marked],
                       workloads=[workload(condition("QuotaReserved"), condition("Admitted"), cluster_queue="cq")])
     assert (step.kueue_state, step.reason, step.cluster_queue) == ("Admitted", "Admitted", "cq")
+
+
+def test_an_http_step_without_its_agent_pod_takes_the_queue_of_the_agent_labels():
+    spec = {"podMetadata": {"labels": {"kueue.x-k8s.io/queue-name": "wide"}}}
+    templates = [{"name": "train", "http": {"url": "u"}, "metadata": {"labels": {"kueue.x-k8s.io/queue-name": "x"}}}]
+    _, step = step_of(workflow=workflow("HTTP", "Pending", spec=spec, templates=templates))
+    assert (step.kueue_state, step.reason, step.queue_name, step.local_queue, step.message) == (
+        "NoPod", "PodNotFound", "wide", "wide", "the workflow's agent pod does not exist yet")
+
+
+def test_a_finished_http_step_whose_agent_pod_is_gone():
+    _, step = step_of(workflow=workflow("HTTP", "Succeeded", message="done"))
+    assert (step.reason, step.message, step.queue_name) == (
+        "PodNotFound", "the workflow's agent pod is gone (Argo deletes it when the workflow completes)", None)
+
+
+def test_messages_of_steps_without_pods_are_exact():
+    _, gone = step_of(workflow=workflow("Pod", "Failed", "OOMKilled"))
+    _, waiting = step_of(workflow=workflow("Pod", "Pending", "Waiting for mylock lock. Lock status: 0/1"))
+    assert gone.message == "the pod is gone (deleted by Argo's pod GC or by preemption); Argo says: OOMKilled"
+    assert waiting.message == "no pod yet: Waiting for mylock lock. Lock status: 0/1"
+
+
+def test_a_workload_without_queue_name_keeps_the_pods_label_as_local_queue():
+    unnamed = workload(condition("QuotaReserved"), condition("Admitted"), cluster_queue="cq")
+    del unnamed["spec"]["queueName"]
+    _, step = step_of(pods=[pod(gated=False, phase="Running")], workloads=[unnamed])
+    assert (step.local_queue, step.cluster_queue, step.kueue_state) == ("user-queue", "cq", "Admitted")
+
+
+def test_a_managed_pod_without_creation_time_has_no_wait():
+    undated = pod(gated=True)
+    del undated["metadata"]["creationTimestamp"]
+    _, step = step_of(pods=[undated])
+    assert (step.kueue_state, step.waited_seconds, step.still_waiting) == ("AwaitingWorkload", None, False)
+
+
+def test_wait_ends_at_quota_reservation_then_pod_scheduled_then_start_time():
+    reserved_only = workload(condition("QuotaReserved", when="2026-08-24T10:02:05Z"), cluster_queue="cq")
+    _, by_reservation = step_of(pods=[pod(gated=False, phase="Running")], workloads=[reserved_only])
+    scheduled = pod(gated=False, phase="Running")
+    scheduled["status"]["conditions"] = [{"type": "PodScheduled", "status": "True",
+                                          "lastTransitionTime": "2026-08-24T10:03:05Z"}]
+    scheduled["status"]["startTime"] = "2026-08-24T10:04:05Z"
+    _, by_condition = step_of(pods=[scheduled])
+    del scheduled["status"]["conditions"]
+    _, by_start = step_of(pods=[scheduled])
+    assert [s.waited_seconds for s in (by_reservation, by_condition, by_start)] == [120.0, 180.0, 240.0]
+    assert not any(s.still_waiting for s in (by_reservation, by_condition, by_start))
+
+
+def test_report_summary_counts_every_state_and_the_step_index():
+    report, step = step_of(pods=[pod(gated=True)])
+    assert report.summary == {state: int(state == "AwaitingWorkload") for state in report.summary}
+    assert list(report.summary) == ["NoPod", "Unmanaged", "AwaitingWorkload", "Pending", "Inadmissible",
+                                    "QuotaReserved", "Admitted", "Finished", "Evicted"]
+    assert report.step_for(STEP_ID) is step and report.step_for("nope") is None
+    assert [line.node_id for line in report.lines][-1] == STEP_ID
