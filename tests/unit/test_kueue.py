@@ -290,6 +290,26 @@ def test_workload_view_survives_garbage(garbage):
     assert workload_view(garbage).state in ("Pending", "Inadmissible")
 
 
+def test_admission_gated_by_message_alone_and_pod_set_counts_that_are_not_integers():
+    gated = workload_view(pending("Pending", "Admission is gated by: example.com/gate"))
+    assert (gated.state, gated.reason) == ("Inadmissible", "AdmissionGated")
+    odd_counts = {"podSets": [{"name": n, "count": count, "template": {"spec": {"containers": [
+        {"resources": {"requests": {"cpu": "1"}}}]}}} for n, count in (("a", True), ("b", "3"), ("c", 2))]}
+    assert workload_view(workload([], spec=odd_counts)).requests == {"cpu": 4}
+
+
+def test_workload_view_of_an_admitted_workload_is_exact():
+    view = workload_view(workload([RESERVED, ADMITTED], status={"admission": ADMISSION, "requeueState": {
+        "requeueAt": "2026-08-24T10:20:00Z"}}, spec={"priority": 5, "active": False}))
+    assert (view.uid, view.queue_name, view.cluster_queue, view.state, view.reason, view.message, view.active) == (
+        "wl-uid", "user-queue", "team-cq", "Admitted", "Admitted", "The workload is admitted", False)
+    assert (view.quota_reserved_at, view.admitted_at, view.finished_at, view.evicted_at) == (
+        "2026-08-24T10:14:02Z", "2026-08-24T10:14:03Z", None, None)
+    assert (view.priority, view.requeue_at, view.eviction_reason, view.preemption_reason) == (
+        5, "2026-08-24T10:20:00Z", None, None)
+    assert view.resource_usage == {"cpu": 3, "memory": GI} and view.requests == {"cpu": 2, "memory": GI}
+
+
 # ---- parse_quota_message -------------------------------------------------------------------------
 
 def problem(kind, raw, **fields):
