@@ -395,15 +395,18 @@ def _run_jobs(pending, running, workers, on_result):
 # --- the run --------------------------------------------------------------------------------
 
 def load_equivalent():
-    keys, reason = {}, None
+    """{mutant key: reason}: every key line takes the comment block above it as its reason."""
+    keys, reason, previous = {}, "", ""
     if EQUIVALENT_FILE.exists():
         for line in EQUIVALENT_FILE.read_text().splitlines():
-            if line.startswith("# "):
-                reason = line[2:].strip()
-            elif line.strip() and not line.startswith("#"):
+            if line.startswith("#"):
+                text = line.lstrip("# ").strip()
+                reason = f"{reason} {text}" if previous.startswith("#") else text
+            elif line.strip():
                 if not reason:
                     sys.exit(f"error: {EQUIVALENT_FILE.name}: no reason above {line!r}")
                 keys[line.strip()] = reason
+            previous = line
     return keys
 
 
