@@ -325,6 +325,8 @@ def coverage_run(out_file, verbose):
                                         "collection": sorted(recorder.collection),
                                         "by_test": {k: sorted(v) for k, v in recorder.by_test.items()}}))
         return 0
+    if out_file.exists():
+        out_file.unlink()
     pid = _fork(run)
     _, status = os.waitpid(pid, 0)
     data = json.loads(out_file.read_text()) if out_file.exists() else None
