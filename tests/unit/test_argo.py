@@ -254,3 +254,50 @@ def test_workflow_summary_and_template_labels():
     assert (argo.template_label(ref), argo.step_template_name(ref)) == ("lib/t", "t")
     assert (argo.template_label({"templateName": "t"}), argo.step_template_name({"templateName": "t"})) == ("t", "t")
     assert (argo.template_label({}), argo.step_template_name({"templateName": ""})) == ("", None)
+
+
+def test_nodes_that_are_not_a_map_are_no_nodes():
+    assert argo.decode_nodes({"status": {"nodes": [{"id": "x"}]}}) == argo.DecodedNodes({}, "inline")
+
+
+def test_omitted_skips_vanish_and_other_skips_stay():
+    dag_id, dag = node(WF, "DAG", children=[], template="d", display=WF)
+    omitted = node(f"{WF}.when-false", "Skipped", phase="Omitted", boundary=dag_id)
+    skipped = node(f"{WF}.skipped", "Skipped", phase="Skipped", boundary=dag_id, started="2026-08-24T10:00:01Z")
+    omitted_pod = node(f"{WF}.pod", "Pod", phase="Omitted", boundary=dag_id, started="2026-08-24T10:00:02Z")
+    nodes = {dag_id: dag, **dict([omitted, skipped, omitted_pod])}
+    assert [line.node["displayName"] for line in argo.build_tree(WF, nodes)] == [WF, "skipped", "pod"]
+
+
+class _FakeCodec:
+    """Stands in for the optional zstandard/brotli packages (not installed here)."""
+
+    def __init__(self, payload):
+        self.payload = payload
+
+    def ZstdDecompressor(self):
+        return self
+
+    def decompressobj(self):
+        return self
+
+    def decompress(self, raw):
+        return self.payload
+
+
+@pytest.mark.parametrize("module, magic", [("zstandard", b"\x28\xb5\x2f\xfd"), ("brotli", b"\x0b\x02")])
+def test_compressed_nodes_with_an_optional_codec(monkeypatch, module, magic):
+    nodes = steps_workflow_nodes()
+    monkeypatch.setitem(sys.modules, module, _FakeCodec(json.dumps(nodes).encode()))
+    packed = base64.b64encode(magic + b"payload").decode()
+    assert argo.decode_nodes({"status": {"compressedNodes": packed}}) == argo.DecodedNodes(nodes, "compressed")
+
+
+def test_the_template_of_an_offloaded_pod_comes_from_its_argo_template_variable():
+    step = pod("p", {argo.NODE_NAME_ANNOTATION: f"{WF}[0].a"})
+    step["spec"] = {"containers": [{"name": "main", "env": [{"name": "OTHER", "value": "not json"},
+                                                            {"name": "ARGO_TEMPLATE", "value": ""}]},
+                                   {"name": "wait", "env": [{"name": "ARGO_TEMPLATE", "value": '{"name": "tmpl"}'}]}]}
+    assert argo.nodes_from_pods(WF, [step])[names.node_id(WF, f"{WF}[0].a")]["templateName"] == "tmpl"
+    step["spec"]["containers"][1]["env"][0]["value"] = "null"
+    assert argo.nodes_from_pods(WF, [step])[names.node_id(WF, f"{WF}[0].a")]["templateName"] is None

@@ -242,3 +242,73 @@ def test_referenced_templates_are_found_anywhere_in_the_documents():
                                  {"name": "b", "templateRef": {"name": "clib", "template": "y", "clusterScope": True}}]]},
         {"name": "d", "dag": {"tasks": [{"name": "c", "templateRef": {"template": "no-name"}}]}}]}), "junk"]
     assert referenced_templates(docs) == ({"base", "lib"}, {"clib"})
+
+
+LIB = wf({"podMetadata": {"labels": q("lib-q")}, "templates": [
+    {"name": "entry", "steps": [[{"name": "a", "template": "leaf"}, {"name": "b", "template": 5}, {"name": "c"}]]},
+    ctr("leaf"), {"name": 7}, "junk"]}, kind="WorkflowTemplate", name="lib")
+
+
+def test_a_name_without_template_in_a_ref_is_a_call_by_name():
+    doc = wf({"templates": [ctr("a", q("own"))]})
+    resolved = SpecResolver(doc, [LIB]).resolve("a", template_ref={"name": "lib"})
+    assert (resolved.name, resolved.queue_name, resolved.origin) == ("a", "own", "Workflow/wf")
+    assert SpecResolver(doc, [LIB]).resolve(template_ref={"template": "leaf"}) is None
+
+
+def test_templates_skip_damaged_entries_and_list_each_referenced_template_once():
+    doc = wf({"templates": [
+        {"name": "main", "steps": [[{"name": "x", "templateRef": {"name": "lib", "template": "entry"}},
+                                    {"name": "y", "templateRef": {"name": "lib", "template": "entry"}},
+                                    {"name": "z", "templateRef": {"name": "lib"}}]]},
+        "junk", {"name": 5, "container": {}}, ctr("plain")]})
+    resolver = SpecResolver(doc, [LIB, wf({}, name="not-a-holder"), "junk"])
+    assert [(t["name"], origin) for t, origin in resolver.templates()] == [
+        ("main", "Workflow/wf"), ("plain", "Workflow/wf"), ("entry", "WorkflowTemplate/lib"),
+        ("leaf", "WorkflowTemplate/lib")]
+    assert [(r.name, r.queue_name) for r in resolver.resolved_templates()] == [
+        ("main", None), ("plain", None), ("lib/entry", "lib-q"), ("lib/leaf", None)]   # leaf: called by name
+    assert resolver.unresolved_refs() == []
+
+
+def test_a_template_missing_from_an_available_holder_is_unresolved():
+    doc = wf({"templates": [{"name": "main", "dag": {"tasks": [
+        {"name": "a", "templateRef": {"name": "lib", "template": "gone"}}]}}]})
+    resolver = SpecResolver(doc, [LIB])
+    resolver.templates()
+    resolved = resolver.resolve(template_ref={"name": "lib", "template": "gone"})
+    assert resolver.unresolved_refs() == ["WorkflowTemplate/lib/gone"]
+    assert (resolved.type, resolved.pod, resolved.queue_name, resolved.origin, resolved.unresolved_reason) == (
+        "unknown", "none", None, "WorkflowTemplate/lib", "WorkflowTemplate 'lib' or its template 'gone' is not available")
+
+
+def test_only_a_template_reached_by_reference_gets_its_holders_pod_metadata():
+    by_name = SpecResolver(wf({"templates": []}), [LIB]).resolve("leaf", template_scope="namespaced/lib")
+    by_ref = SpecResolver(wf({"templates": []}), [LIB]).resolve(template_ref={"name": "lib", "template": "leaf"})
+    assert (by_name.queue_name, by_ref.queue_name) == (None, "lib-q")
+    assert (by_name.origin, by_ref.origin) == ("WorkflowTemplate/lib", "WorkflowTemplate/lib")
+
+
+@pytest.mark.parametrize("scope", [5, "namespaced", "elsewhere/lib", ""])
+def test_an_unreadable_template_scope_means_the_workflows_own_templates(scope):
+    doc = wf({"templates": [ctr("leaf", q("own"))]})
+    assert SpecResolver(doc, [LIB]).resolve("leaf", template_scope=scope).queue_name == "own"
+
+
+def test_a_stored_template_is_not_folded_again():
+    doc = wf({"templates": []}, status={"storedTemplates": {"namespaced/lib/leaf": ctr("leaf"), "bad": "x"}})
+    assert SpecResolver(doc, [LIB]).resolve(template_ref={"name": "lib", "template": "leaf"}).queue_name is None
+
+
+def test_effective_template_and_pod_labels_of_a_raw_template():
+    doc = wf({"podMetadata": {"labels": q("wide")}, "templateDefaults": {"activeDeadlineSeconds": 60},
+              "templates": []})
+    resolver = SpecResolver(doc, [LIB])
+    raw = ctr("leaf", {"own": "1"})
+    folded = resolver.effective_template(raw, origin_scope=("namespaced", "lib"), by_ref=True)
+    assert folded == {"name": "leaf", "container": {"image": "busybox"}, "activeDeadlineSeconds": 60,
+                      "metadata": {"labels": {"own": "1", **q("lib-q")}}}
+    assert resolver.effective_template(raw) == {**raw, "activeDeadlineSeconds": 60}
+    assert raw == ctr("leaf", {"own": "1"})                       # the raw template is not changed
+    assert resolver.pod_labels(folded) == {"workflows.argoproj.io/completed": "false",
+                                           "workflows.argoproj.io/workflow": "wf", **q("lib-q"), "own": "1"}
