@@ -262,3 +262,59 @@ def test_report_summary_counts_every_state_and_the_step_index():
                                     "QuotaReserved", "Admitted", "Finished", "Evicted"]
     assert report.step_for(STEP_ID) is step and report.step_for("nope") is None
     assert [line.node_id for line in report.lines][-1] == STEP_ID
+
+
+def test_steps_without_pods_take_the_queue_of_a_referenced_or_scoped_template():
+    lib = {"kind": "WorkflowTemplate", "metadata": {"name": "lib"}, "spec": {"templates": [
+        {"name": "leaf", "metadata": {"labels": {"kueue.x-k8s.io/queue-name": "lib-queue"}}, "container": {}}]}}
+    by_ref = workflow()
+    by_ref["status"]["nodes"][STEP_ID]["templateRef"] = {"name": "lib", "template": "leaf"}
+    _, step = step_of(workflow=by_ref, workflow_templates=[lib])
+    assert (step.queue_name, step.template_name, step.template_label) == ("lib-queue", "leaf", "lib/leaf")
+    scoped = workflow()
+    scoped["status"]["nodes"][STEP_ID].update(templateName="leaf", templateScope="namespaced/lib")
+    _, step = step_of(workflow=scoped, workflow_templates=[lib])
+    assert step.queue_name == "lib-queue"
+
+
+def test_the_host_comes_from_the_node_else_from_the_pod():
+    scheduled = pod(gated=False, phase="Running")
+    scheduled["spec"]["nodeName"] = "node-2"
+    _, from_pod = step_of(pods=[scheduled])
+    hosted = workflow()
+    hosted["status"]["nodes"][STEP_ID]["hostNodeName"] = "node-1"
+    _, from_node = step_of(workflow=hosted, pods=[scheduled])
+    _, nowhere = step_of(pods=[pod(gated=False, phase="Running")])
+    assert (from_pod.host_node, from_node.host_node, nowhere.host_node) == ("node-2", "node-1", None)
+
+
+def test_a_managed_pod_without_queue_label_still_finds_its_workload():
+    _, step = step_of(pods=[pod(queue=None, gated=False, phase="Running")],
+                      workloads=[workload(condition("QuotaReserved"), condition("Admitted"), cluster_queue="cq")])
+    assert (step.kueue_state, step.reason, step.queue_name, step.local_queue) == ("Admitted", "Admitted", None,
+                                                                                 "user-queue")
+
+
+def test_the_wait_ends_at_admission_not_at_quota_reservation():
+    checks = workload(condition("QuotaReserved", when="2026-08-24T10:05:05Z"), condition("Admitted"),
+                      cluster_queue="cq")
+    _, step = step_of(pods=[pod(gated=False, phase="Running")], workloads=[checks])
+    assert step.waited_seconds == 600.0
+
+
+def test_an_admitted_step_has_no_queue_position_even_if_listed():
+    items = [{"metadata": {"name": names.pod_workload_name(POD, POD_UID), "namespace": NS},
+              "localQueueName": "user-queue", "positionInLocalQueue": 0, "positionInClusterQueue": 0}]
+    _, admitted = step_of(pods=[pod(gated=False, phase="Running")], pending_workloads={(NS, "user-queue"): items},
+                          workloads=[workload(condition("QuotaReserved"), condition("Admitted"), cluster_queue="cq")])
+    _, pending = step_of(pods=[pod()], pending_workloads={(NS, "user-queue"): items},
+                         workloads=[workload(condition("QuotaReserved", "False", "Pending", PENDING_MESSAGE))])
+    assert (admitted.position, (pending.position.local_queue, pending.position.cluster_queue)) == (None, (1, 1))
+
+
+def test_the_tree_lines_and_names_of_damaged_nodes():
+    damaged = workflow()
+    del damaged["status"]["nodes"][STEP_ID]["name"]
+    report, step = step_of(workflow=damaged)
+    assert ["".join(line.glyphs) for line in report.lines] == [" ", " └───"]
+    assert (step.name, step.display_name) == ("", "train")
