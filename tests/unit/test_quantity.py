@@ -37,7 +37,8 @@ def test_parse_rejects(text):
     (64 * 10**6, "memory", "64M"), (1536 * 2**20, "memory", "1536Mi"), (2 * 10**9, "memory", "2G"),
     (123456, "memory", "120.6Ki"), (GI, "memory", "1Gi"), (2**20, "memory", "1Mi"), (1024, "memory", "1Ki"),
     (1000, "memory", "1k"), (10**9, "memory", "1G"), (1024000, "memory", "1000Ki"), (2**60, "memory", "1Ei"),
-    (5 * 10**18, "memory", "5E"), (GI + 1, "memory", "1.0Gi"), (3 * GI // 2 + 1, "memory", "1.5Gi"),
+    (5 * 10**18, "memory", "5E"), (5 * 10**15, "memory", "5P"), (3 * 10**12, "memory", "3T"),
+    (7 * 10**6, "memory", "7M"), (GI + 1, "memory", "1.0Gi"), (3 * GI // 2 + 1, "memory", "1.5Gi"),
     (1023, "memory", "1023"), (0, "memory", "0"), (Fraction(1, 2), "memory", "0.5"),
     (2 * 2**40, "ephemeral-storage", "2Ti"), (10**12, "storage", "1T"), (2**21, "hugepages-2Mi", "2Mi"),
     # other resources: cores or millicores, or the plain number

@@ -164,7 +164,7 @@ def test_blocked_time_counts_only_while_nothing_runs():
 def test_the_timeline_document_is_exact():
     timeline = build_timeline(report(
         step("a", "q", "2026-08-24T10:00:00Z", "2026-08-24T10:00:01.2345Z", "2026-08-24T10:00:03Z"),
-        step("gc", None, "2026-08-24T10:00:00Z", finished="2026-08-24T10:00:02Z", pod=False)))
+        step("gc", None, "2026-08-24T10:00:00.12345Z", finished="2026-08-24T10:00:02Z", pod=False)))
     assert timeline_document(timeline) == {
         "start": "2026-08-24T10:00:00Z", "end": "2026-08-24T10:00:03Z",
         "steps": [{"nodeId": "a", "displayName": "a", "queue": "q", "kueueState": "Admitted", "intervals": [
@@ -173,8 +173,9 @@ def test_the_timeline_document_is_exact():
                        {"kind": "running", "start": "2026-08-24T10:00:01Z", "end": "2026-08-24T10:00:03Z",
                         "seconds": 1.766}]},
                   {"nodeId": "gc", "displayName": "gc", "queue": None, "kueueState": "Admitted", "intervals": [
-                      {"kind": "ran", "start": "2026-08-24T10:00:00Z", "end": "2026-08-24T10:00:02Z", "seconds": 2.0}]}],
-        "summary": {"queuedSeconds": 1.234, "runningSeconds": 3.766, "blockedOnQuotaSeconds": 0.0,
+                      {"kind": "ran", "start": "2026-08-24T10:00:00Z", "end": "2026-08-24T10:00:02Z",
+                       "seconds": 1.877}]}],
+        "summary": {"queuedSeconds": 1.234, "runningSeconds": 3.642, "blockedOnQuotaSeconds": 0.123,
                     "queues": {"q": 1.234}, "costliestQueue": "q"}}
 
 
