@@ -631,6 +631,70 @@ def test_workloads_ahead_sees_a_list_that_grew_since_it_was_last_asked():
     assert [i["metadata"]["name"] for i in workloads_ahead(tuple(items), "wl-b")] == []   # not a list: no items
 
 
+def test_the_queue_order_cache_never_serves_another_list_of_the_same_length():
+    first = [item("wl-a", "pod-a", 0, 1), item("wl-b", "pod-b", 1, 2)]
+    second = [item("wl-b", "pod-b", 0, 1), item("wl-a", "pod-a", 1, 2)]
+    assert [i["metadata"]["name"] for i in workloads_ahead(first, "wl-b")] == ["wl-a"]
+    assert [i["metadata"]["name"] for i in workloads_ahead(second, "wl-b")] == []
+    assert [i["metadata"]["name"] for i in workloads_ahead(second, "wl-a")] == ["wl-b"]
+
+
+def test_queue_order_ignores_positions_that_are_not_integers_and_owners_that_are_not_pods():
+    job_owned = {"metadata": {"name": "wl-job", "ownerReferences": [{"kind": "Job", "name": "job-x"}]},
+                 "positionInLocalQueue": True}
+    items = [item("wl-b", "pod-b", 1, 2), job_owned, {"metadata": {"name": "wl-s"}, "positionInLocalQueue": "0"},
+             item("wl-a", "pod-a", 0, 1)]
+    # wl-job and wl-s take their list index (1, 2) as their place
+    assert [i["metadata"]["name"] for i in workloads_ahead(items, "wl-a")] == []
+    assert [i["metadata"]["name"] for i in workloads_ahead(items, "wl-s")] == ["wl-a", "wl-b", "wl-job"]
+    assert workloads_ahead(items, "job-x") == []
+
+
+def test_queue_status_skips_conditions_without_type():
+    status = queue_status({"status": {"conditions": ["junk", {"status": "True"},
+                                                     {"type": "Active", "status": "False", "reason": "Stopped"}]}})
+    assert (status.active, status.reason) == (False, "Stopped")
+
+
+def test_closest_name_of_something_that_is_not_a_name():
+    assert closest_name(5, ["user-queue"]) is None and closest_name("", ["user-queue"]) is None
+
+
+def test_quota_messages_that_are_not_text_and_problems_that_touch():
+    assert parse_quota_message(None) == [] and parse_quota_message(5) == [] and parse_quota_message("") == []
+    touching = "flavor x not foundresource cpu unavailable in ClusterQueueresource gpu unavailable in ClusterQueue"
+    assert [(p.kind, p.flavor, p.resource) for p in parse_quota_message(touching)] == [
+        ("flavor_not_found", "x", None), ("resource_unavailable", None, "cpu"), ("resource_unavailable", None, "gpu")]
+
+
+def test_quota_reserved_reasons_and_messages():
+    checks = {"admissionChecks": [{"name": "prov", "state": "Pending"}]}
+    topology = workload_view(workload([RESERVED, cond("Admitted", "False", "PendingDelayedTopologyRequests",
+                                                      "waiting for topology")], status=checks))
+    assert (topology.state, topology.reason, topology.message) == (
+        "QuotaReserved", "PendingDelayedTopologyRequests", "waiting for topology")
+    reserved_only = workload_view(workload([RESERVED]))
+    assert (reserved_only.state, reserved_only.reason, reserved_only.message) == (
+        "QuotaReserved", "QuotaReserved", "Quota reserved in ClusterQueue team-cq")
+    ready_checks = workload_view(workload([RESERVED], status={"admissionChecks": [{"name": "p", "state": "Ready"}]}))
+    assert ready_checks.reason == "QuotaReserved"
+
+
+def test_a_pod_set_without_count_counts_once():
+    spec = {"podSets": [{"name": "main", "template": {"spec": {"containers": [
+        {"resources": {"requests": {"cpu": "3"}}}]}}}]}
+    assert workload_view(workload([], spec=spec)).requests == {"cpu": 3}
+
+
+def test_a_workload_owned_but_not_controlled_by_the_pods_uid_is_not_the_pods():
+    owned = workload([], name="other", labels={}, ownerReferences=[{"kind": "ReplicaSet", "name": "rs", "uid": POD_UID}])
+    controlled = workload([], name="mine", labels={}, ownerReferences=[
+        {"kind": "Job", "name": "j", "uid": POD_UID, "controller": True}])
+    the_pod = {"metadata": {"name": "p", "namespace": NS, "uid": POD_UID}}
+    assert WorkloadIndex([owned]).for_pod(the_pod) is None
+    assert WorkloadIndex([owned, controlled]).for_pod(the_pod).name == "mine"
+
+
 # ---- the annotated reference objects, read at test time when present --------------------------------
 
 OBJECTS = KUEUE_OBJECTS

@@ -243,3 +243,15 @@ def test_version_hint_from_group_version_strings_without_versions():
     assert kueue_version_hint({"kueue.x-k8s.io/v1beta1": False}) == "not installed"
     assert kueue_version_hint({"kueue.x-k8s.io": None}) == "not installed"
     assert kueue_version_hint(None) == "not installed"
+
+
+def test_a_document_with_data_is_a_configmap_and_its_keys_are_named_when_none_fits():
+    wrapped = {"kind": "Configuration", "data": {"controller_manager_config.yaml": "namespace: from-data\n"}}
+    assert parse_manager_config(wrapped).namespace == "from-data"
+    with pytest.raises(ValueError) as none:
+        parse_manager_config({"data": {}})
+    assert str(none.value) == "Kueue manager config: ConfigMap has no data['controller_manager_config.yaml'] (keys: none)"
+    with pytest.raises(ValueError) as two:
+        parse_manager_config({"data": {"b": "", "a": ""}})
+    assert str(two.value) == ("Kueue manager config: ConfigMap has no data['controller_manager_config.yaml'] "
+                              "(keys: ['a', 'b'])")
