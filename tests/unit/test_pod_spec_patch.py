@@ -10,7 +10,8 @@ from kubectl_kueue_argo.interpret.argo.pod_spec_patch import PatchInfo, apply_pa
     ("initContainers:\n- name: init\n  resources: {}\n", {"initContainers": [{"name": "init", "resources": {}}]},
      False, True, False),
     ("containers:\n- name: main\n  image: x\n", {"containers": [{"name": "main", "image": "x"}]}, False, False, False),
-    ("containers: [junk, {name: main}]\n", {"containers": ["junk", {"name": "main"}]}, False, False, False),
+    ("containers: [junk, resources, {name: main}]\n", {"containers": ["junk", "resources", {"name": "main"}]},
+     False, False, False),
     ("overhead: {cpu: 1}\n", {"overhead": {"cpu": 1}}, False, True, False),
     ("resources: {requests: {cpu: 1}}\n", {"resources": {"requests": {"cpu": 1}}}, False, True, False),
     ("schedulingGates: [{name: example.com/hold}]\n", {"schedulingGates": [{"name": "example.com/hold"}]},
@@ -51,7 +52,7 @@ def test_apply_patch_merges_resources_of_containers_by_name():
     patch = {"containers": [{"name": "main", "resources": {"limits": {"cpu": "2"}, "requests": {"cpu": "1500m"}},
                              "image": "ignored"},
                             {"name": "absent", "resources": {"requests": {"cpu": "9"}}},
-                            {"name": "wait"}, "junk"],
+                            {"name": "wait"}, "junk", "resources"],
              "initContainers": [{"name": "init", "resources": {"requests": {"memory": "1Mi"}}}],
              "overhead": {"cpu": "100m"}, "resources": {"requests": {"cpu": "4"}}, "nodeSelector": {"a": "b"}}
     assert apply_patch(POD, patch) == {
