@@ -392,3 +392,34 @@ def test_no_resource_requests_only_for_bare_user_containers_of_queued_own_pods()
     assert bare({"name": "d", "data": {"source": {}}}) == []
     assert bare({"name": "h", "http": {"url": "u"}}) == []
     assert analyze([wf({"templates": [plain]})]).findings == by_code(analyze([wf({"templates": [plain]})]), "Unqueued")
+
+
+def test_only_argo_documents_are_analysed_and_source_pairs_are_unwrapped():
+    doc = wf({"templates": [ctr("a", q("lq"))]})
+    report = analyze(["junk", {"kind": "ConfigMap"}, ("wf.yaml", doc), ("a", "b", doc), None])
+    assert [(row.workflow, row.name) for row in report.templates] == [("Workflow/wf", "a")]
+
+
+def test_pod_level_resources_of_the_template_win_over_the_spec():
+    docs = [wf({"podResources": {"requests": {"cpu": "4"}}, "templates": [
+        ctr("spec-level", q("lq")), ctr("own", q("lq"), podResources={"requests": {"cpu": "2", "memory": "8Gi"}})]})]
+    assert [(row.name, row.requests) for row in analyze(docs).templates] == [
+        ("spec-level", {"cpu": F(4), "memory": F(2**30 + 64 * 2**20)}),   # main + wait; init counts as a maximum
+        ("own", {"cpu": F(2), "memory": F(8 * 2**30)})]
+
+
+def test_executor_plugins_run_as_sidecars_of_the_agent_pod():
+    sidecar = {"name": "plugin", "resources": {"requests": {"cpu": "100m", "memory": "32Mi"}}}
+    docs = [wf({"podMetadata": {"labels": q("lq")}, "executorPlugins": [
+        {"spec": {"sidecar": {"container": sidecar}}}, None, {"spec": None}, {"spec": {"sidecar": {}}}],
+        "templates": [{"name": "h", "http": {"url": "u"}}]})]
+    [row] = analyze(docs).templates
+    assert (row.pod, row.requests) == ("agent", {"cpu": F(11, 100), "memory": F(64 * 10**6 + 32 * 2**20)})
+
+
+def test_queue_label_conflicts_only_where_a_template_sets_another_queue_on_argo_3_7():
+    docs = [wf({"podMetadata": {"labels": q("wide")}, "templates": [ctr("own", q("own")), ctr("same", q("wide")),
+                                                                      ctr("none")]})]
+    assert [f.template for f in by_code(analyze(docs), "QueueLabelConflict")] == ["own"]
+    assert by_code(analyze(docs, options=PreflightOptions(argo_version=(3, 6))), "QueueLabelConflict") == []
+    assert by_code(analyze([wf({"templates": [ctr("own", q("own"))]})]), "QueueLabelConflict") == []

@@ -92,3 +92,9 @@ def test_dominant_share_is_the_largest_request_to_best_nominal_ratio():
 def test_nominal_summary_adds_every_flavor():
     assert nominal_summary(TWO_GROUPS) == {"cpu": 12, "memory": 12 * GI, "nvidia.com/gpu": 2}
     assert nominal_summary(cq([])) == {}
+
+
+def test_a_resource_the_best_flavor_has_no_quota_for_has_a_ceiling_of_zero():
+    cpu_only = cq([group(["cpu", "memory"], flavor("f", cpu=(4, None)))])
+    assert never_fits({"cpu": 1, "memory": 1}, cpu_only) == [
+        FitProblem(resources=["memory"], best_flavor="f", requested={"memory": 1}, ceiling={"memory": 0})]
