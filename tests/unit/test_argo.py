@@ -301,3 +301,10 @@ def test_the_template_of_an_offloaded_pod_comes_from_its_argo_template_variable(
     assert argo.nodes_from_pods(WF, [step])[names.node_id(WF, f"{WF}[0].a")]["templateName"] == "tmpl"
     step["spec"]["containers"][1]["env"][0]["value"] = "null"
     assert argo.nodes_from_pods(WF, [step])[names.node_id(WF, f"{WF}[0].a")]["templateName"] is None
+
+
+def test_of_two_pods_created_the_same_second_the_one_listed_last_wins():
+    nodes = steps_workflow_nodes()
+    ids = {n["displayName"]: nid for nid, n in nodes.items()}
+    first, second = (pod(name, {argo.NODE_ID_ANNOTATION: ids["hello1"]}) for name in ("first", "second"))
+    assert argo.index_pods(WF, [first, second], nodes).by_node[ids["hello1"]] is second

@@ -110,3 +110,27 @@ def test_the_overview_document():
              "steps": {"running": 0, "total": 1}, "summary": counts(NoPod=1), "longestWait": None,
              "createdAt": "2026-08-24T10:00:00Z"}],
         "findings": [note.as_dict()]}
+
+
+def pending_workload(pod_object):
+    meta = pod_object["metadata"]
+    return {"kind": "Workload", "metadata": {
+        "name": f"pod-{meta['name']}", "namespace": meta["namespace"],
+        "ownerReferences": [{"kind": "Pod", "name": meta["name"], "uid": meta["uid"], "controller": True}]},
+        "spec": {"queueName": meta["labels"]["kueue.x-k8s.io/queue-name"]},
+        "status": {"conditions": [{"type": "QuotaReserved", "status": "False", "reason": "Pending",
+                                   "message": "insufficient unused quota for cpu in flavor f, 1 more needed"}]}}
+
+
+def test_workloads_are_found_across_namespaces_and_only_current_waits_count():
+    gated = pod("short", "cv-team", "wait", "2026-08-24T10:10:00.12345Z", gated=True, queue="cv-queue")
+    was_queued = pod("admitted", "ml-team", "run", "2026-08-24T10:00:00Z", gated=False, queue="ml-queue")
+    workflows = [WORKFLOWS[1], workflow("admitted", "ml-team", [("run", "Running")])]
+    overview = build_overview(workflows, [gated, was_queued],
+                              [pending_workload(gated), admitted_workload(was_queued, "2026-08-24T10:05:00Z")],
+                              QUEUES, NOW)
+    short, admitted = overview.rows
+    assert (short.summary, admitted.summary) == (counts(Pending=1), counts(Admitted=1))
+    assert admitted.longest_wait is None            # it waited 5 minutes, but waits no more
+    assert overview_document(overview)["workflows"][0]["longestWait"] == {
+        "seconds": 599.877, "queue": "cv-queue", "step": "wait"}
