@@ -384,6 +384,7 @@ def test_no_resource_requests_only_for_bare_user_containers_of_queued_own_pods()
     assert bare(plain) == [("p", "container(s) main")]
     assert bare({**plain, "sidecars": [{"name": "side"}], "initContainers": [
         {"name": "setup", "resources": {"requests": {"cpu": "1"}}}]}) == [("p", "container(s) main, side")]
+    assert bare({**plain, "initContainers": [{"name": "setup"}]}) == [("p", "container(s) main, setup")]
     assert bare({**plain, "podResources": {"requests": {"cpu": "1"}}}) == []
     assert bare(plain, podResources={"requests": {"cpu": "1"}}) == []
     assert bare({"name": "p", "container": {"image": "x", "resources": {"requests": {"cpu": "{{inputs.parameters.c}}"}}}}) == []
@@ -423,3 +424,17 @@ def test_queue_label_conflicts_only_where_a_template_sets_another_queue_on_argo_
     assert [f.template for f in by_code(analyze(docs), "QueueLabelConflict")] == ["own"]
     assert by_code(analyze(docs, options=PreflightOptions(argo_version=(3, 6))), "QueueLabelConflict") == []
     assert by_code(analyze([wf({"templates": [ctr("own", q("own"))]})]), "QueueLabelConflict") == []
+
+
+def test_the_largest_pod_is_the_largest_share_of_the_quota_else_the_most_cpu():
+    docs = [wf({"podMetadata": {"labels": q("user-queue")}, "templates": [
+        ctr("memory-heavy", resources={"requests": {"cpu": "1", "memory": "30Gi"}}),
+        ctr("cpu-heavy", resources={"requests": {"cpu": "2", "memory": "1Gi"}})]})]
+    assert [f.template for f in by_code(analyze(docs, cluster=facts()), "QueueDemand")] == ["memory-heavy"]
+    no_cpu = [wf({"podMetadata": {"labels": q("user-queue")}, "templates": [
+        ctr("memory-only", resources={"requests": {"memory": "64Gi"}}),
+        ctr("some-cpu", resources={"requests": {"cpu": "500m"}})]})]
+    unreadable = ClusterFacts(namespace="team", local_queues={"user-queue": "cq"}, cluster_queues={})
+    options = PreflightOptions(executor_requests={"memory": "1Mi"})
+    found = by_code(analyze(no_cpu, cluster=unreadable, options=options), "QueueDemand")
+    assert [f.template for f in found] == ["some-cpu"]

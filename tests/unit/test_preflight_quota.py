@@ -98,3 +98,8 @@ def test_a_resource_the_best_flavor_has_no_quota_for_has_a_ceiling_of_zero():
     cpu_only = cq([group(["cpu", "memory"], flavor("f", cpu=(4, None)))])
     assert never_fits({"cpu": 1, "memory": 1}, cpu_only) == [
         FitProblem(resources=["memory"], best_flavor="f", requested={"memory": 1}, ceiling={"memory": 0})]
+
+
+def test_a_zero_request_does_not_count_even_against_a_zero_quota():
+    queue = cq([group(["cpu", "memory"], flavor("f", cpu=(0, None), memory=(4, None)))])
+    assert dominant_share({"cpu": 0, "memory": 1}, queue) == 0.25
