@@ -11,8 +11,8 @@ def parse_time(value):
         text = text[:-1] + "+00:00"
     if "." in text:  # Python < 3.11 accepts at most 6 fractional digits
         head, _, tail = text.partition(".")
-        digits = "".join(ch for ch in tail if ch.isdigit())
-        zone = tail[len(digits):]
+        zone = tail.lstrip("0123456789")    # the digits of an offset (+01:00) are not fraction digits
+        digits = tail[:len(tail) - len(zone)]
         text = f"{head}.{digits[:6].ljust(6, '0')}{zone}"
     try:
         parsed = datetime.fromisoformat(text)

@@ -1,12 +1,11 @@
 """Bad input: a one-line `error: ...` (exit 1 or 2) or a degraded view, never a traceback or a hang."""
 import copy
 import socket
-import time
 
 import pytest
 import yaml
 
-from tests.support.cli import run_cli
+from tests.support.cli import Result, run_cli
 from tests.support.fakeapi import FakeApiServer
 from tests.support.kubeconfig import write_kubeconfig
 from tests.support.live import load_into
@@ -25,31 +24,35 @@ def assert_one_line_error(result, *, codes=(1, 2)):
     return lines[0]
 
 
+CONTEXT_C = "apiVersion: v1\nkind: Config\ncurrent-context: c\ncontexts: [{name: c, context: {cluster: k, user: u}}]\n"
+
+
 @pytest.mark.parametrize("content, expected", [
-    ("clusters: [\n  - name: x\n", "not valid YAML"),
-    ("- just\n- a list\n", "expected a mapping"),
-    ("\x00\x01binary", ""),
-    ("apiVersion: v1\nkind: Config\ncurrent-context: nowhere\n", 'nowhere'),
-    ("apiVersion: v1\nkind: Config\ncurrent-context: c\ncontexts: [{name: c, context: {cluster: k, user: u}}]\n", ""),
-    ("apiVersion: v1\nkind: Config\ncurrent-context: c\ncontexts: [{name: c, context: {cluster: k, user: u}}]\n"
-     "clusters: [{name: k, cluster: {server: 12}}]\nusers: [{name: u, user: {token: [1, 2]}}]\n", ""),
-    ("apiVersion: v1\nkind: Config\ncurrent-context: c\ncontexts: [{name: c, context: {cluster: k, user: u}}]\n"
-     "clusters: [{name: k, cluster: {server: 'https://127.0.0.1:1', certificate-authority-data: '!!notbase64'}}]\n"
-     "users: [{name: u, user: {}}]\n", ""),
-    ("apiVersion: v1\nkind: Config\ncurrent-context: c\ncontexts: [{name: c, context: {cluster: k, user: u}}]\n"
-     "clusters: [{name: k, cluster: {server: 'https://127.0.0.1:1'}}]\n"
-     "users: [{name: u, user: {client-certificate: /nonexistent/cert.pem, client-key: /nonexistent/key.pem}}]\n", ""),
-    ("apiVersion: v1\nkind: Config\ncurrent-context: c\ncontexts: [c]\nclusters: 7\nusers: {}\n", ""),
-    ("current-context: [a, b]\n", ""),
-])
+    ("clusters: [\n  - name: x\n", "is not valid YAML: while parsing a flow node"),
+    ("- just\n- a list\n", "is not a kubeconfig (expected a mapping)"),
+    ("\x00\x01binary", "is not valid YAML: unacceptable character #x0000"),
+    ("apiVersion: v1\nkind: Config\ncurrent-context: nowhere\n",
+     "error: context was not found for specified context: nowhere"),
+    (CONTEXT_C, 'error: no server found for cluster "k"'),
+    (CONTEXT_C + "clusters: [{name: k, cluster: {server: 12}}]\nusers: [{name: u, user: {token: [1, 2]}}]\n",
+     "error: cannot load context 'c' from the kubeconfig: "),
+    (CONTEXT_C + "clusters: [{name: k, cluster: {server: 'https://127.0.0.1:1', certificate-authority-data: '!!notbase64'}}]\n"
+     "users: [{name: u, user: {}}]\n", "Invalid base64-encoded string"),
+    (CONTEXT_C + "clusters: [{name: k, cluster: {server: 'https://127.0.0.1:1'}}]\n"
+     "users: [{name: u, user: {client-certificate: /nonexistent/cert.pem, client-key: /nonexistent/key.pem}}]\n",
+     "File does not exist: /nonexistent/cert.pem"),
+    ("apiVersion: v1\nkind: Config\ncurrent-context: c\ncontexts: [c]\nclusters: 7\nusers: {}\n",
+     "clusters must be a list, not int"),
+    ("current-context: [a, b]\n", "current-context must be a string"),
+], ids=["unclosed-flow", "a-list", "binary", "missing-context", "missing-cluster", "wrong-types",
+        "bad-ca-data", "missing-cert-file", "clusters-not-a-list", "context-not-a-string"])
 def test_malformed_kubeconfig(tmp_path, content, expected):
     path = tmp_path / "config"
     path.write_text(content)
-    started = time.monotonic()
-    result = run_cli("status", "wf", "--kubeconfig", path, "--request-timeout", "3")
+    result = run_cli("status", "wf", "--kubeconfig", path, "--request-timeout", "3", "-v")
+    assert " GET " not in result.stderr  # a broken kubeconfig stops the plugin before any request
     message = assert_one_line_error(result)
     assert expected in message
-    assert time.monotonic() - started < 5
 
 
 def test_missing_kubeconfig_file(tmp_path):
@@ -80,23 +83,29 @@ def _closed_port():
         return sock.getsockname()[1]
 
 
-@pytest.mark.parametrize("command", [("status", "wf"), ("status", "wf", "-o", "json"), ("explain", "-f", None)])
+@pytest.mark.parametrize("command", [("status", "wf"), ("status", "wf", "-o", "json"), ("explain", "-f", None)],
+                         ids=["status", "status-json", "explain-file"])
 def test_unreachable_server_fails_fast(tmp_path, command):
+    """A refused connection is tried at most twice per request (not retried until --request-timeout):
+    counted in the -v request log, not timed."""
     kubeconfig = write_kubeconfig(tmp_path / "config", f"http://127.0.0.1:{_closed_port()}", namespace="ml-team")
     if command[-1] is None:
         manifest = tmp_path / "wf.yaml"
         manifest.write_text(yaml.safe_dump(load_scenario(SCENARIO).workflow))
         command = (*command[:-1], manifest)
-    started = time.monotonic()
-    result = run_cli(*command, "--kubeconfig", kubeconfig)
-    elapsed = time.monotonic() - started
-    assert elapsed < 5, elapsed
-    if command[0] == "explain":  # pre-flight without a cluster still reports; or fails cleanly
-        assert "Traceback" not in result.stderr and "internal error" not in result.stderr
-        if result.exit_code in (0, 3):
-            return
-    message = assert_one_line_error(result)
-    assert "refused" in message or "unable to connect" in message
+    result = run_cli(*command, "--kubeconfig", kubeconfig, "-v")
+    attempts = [line.split()[2].split("?")[0] for line in result.stderr.splitlines() if line.startswith("I GET ")]
+    assert attempts, result.stderr
+    assert max(attempts.count(path) for path in attempts) <= 2, result.stderr
+    refused = f"the connection to the server {attempts[0].split('/apis')[0]} was refused - is the cluster reachable?"
+    errors = "\n".join(line for line in result.stderr.splitlines() if not line.startswith("I "))
+    if command[0] == "explain":
+        # the pre-flight check falls back to the offline analysis and says why no cluster was checked
+        assert (result.exit_code, errors) == (0, ""), result.stderr
+        assert f"NoCluster No cluster was checked ({refused}); use --from-file" in result.stdout
+        return
+    message = assert_one_line_error(Result(result.exit_code, result.stdout, errors + "\n"))
+    assert message == f"error: {refused}"
 
 
 def test_invalid_server_url(tmp_path):
@@ -171,13 +180,11 @@ def test_huge_object_from_file(tmp_path):
     path = tmp_path / "bundle.json"
     import json
     path.write_text(json.dumps({"apiVersion": "v1", "kind": "List", "items": objects}))
-    started = time.monotonic()
     result = run_cli("status", scenario.expected["workflow"], "--from-file", path, "-o", "json")
     assert result.exit_code == 0, result.stderr[:500]
     assert result.json["steps"]
     table = run_cli("status", scenario.expected["workflow"], "--from-file", path)
     assert table.exit_code == 0
-    assert time.monotonic() - started < 30
 
 
 def test_huge_object_live(tmp_path):
@@ -185,11 +192,9 @@ def test_huge_object_live(tmp_path):
     with FakeApiServer() as server:
         load_into(server, objects)
         kubeconfig = write_kubeconfig(tmp_path / "config", server.url, namespace=scenario.expected["namespace"])
-        started = time.monotonic()
         result = run_cli("status", scenario.expected["workflow"], "--kubeconfig", kubeconfig, "-o", "json")
         assert result.exit_code == 0, result.stderr[:500]
         assert result.json["steps"]
-        assert time.monotonic() - started < 30
 
 
 def test_workflow_that_is_not_an_object_in_the_cluster(tmp_path):

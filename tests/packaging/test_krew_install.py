@@ -4,7 +4,6 @@ import os
 import shutil
 import subprocess
 import tarfile
-import time
 
 import pytest
 
@@ -53,19 +52,22 @@ def test_version_and_status_with_the_host_python(installed, system_python, tmp_p
     assert len(os.listdir(cache)) == 1, "the first run unpacks one payload into the cache"
 
 
-def test_second_run_is_fast_and_uses_the_cache(installed, system_python, tmp_path):
+def test_second_run_uses_the_cache(installed, system_python, tmp_path):
+    """Later runs import the unpacked payload (with its .pyc) instead of unpacking again. Their speed
+    (~0.1 s, docs/install.md) is measured by benchmarks, not asserted here."""
     interpreter, _ = system_python
     env = clean_env(tmp_path, [installed / "bin", python_shim(tmp_path, interpreter)])
     first = run(["kubectl-kueue_argo", "--help"], env, tmp_path)
     assert first.returncode == 0, first.stderr
-    timings = []
-    for _ in range(3):
-        started = time.monotonic()
+    cache = tmp_path / "home" / ".cache" / "kubectl-kueue_argo"
+    [payload] = [cache / name for name in os.listdir(cache)]
+    unpacked = (payload.stat().st_ino, payload.stat().st_mtime_ns)
+    for _ in range(2):
         again = run(["kubectl-kueue_argo", "--help"], env, tmp_path)
-        timings.append(time.monotonic() - started)
-        assert again.returncode == 0
-    # Generous bound for a loaded CI machine; measured ~0.1 s (docs/install.md).
-    assert min(timings) < 2.0, timings
+        assert (again.returncode, again.stdout) == (0, first.stdout)
+    assert os.listdir(cache) == [payload.name]
+    assert (payload.stat().st_ino, payload.stat().st_mtime_ns) == unpacked, "unpacked again"
+    assert list((payload / "kubectl_kueue_argo" / "__pycache__").glob("cli.*.pyc")), "imported from the zip"
 
 
 def test_live_command_imports_the_kubernetes_client_without_compiled_extras(installed, system_python, tmp_path):

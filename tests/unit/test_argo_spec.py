@@ -159,3 +159,156 @@ def test_template_scope_lookup_for_status_nodes():
     wft = wf({"podMetadata": {"labels": q("lib-q")}, "templates": [ctr("leaf")]}, kind="WorkflowTemplate", name="lib")
     resolved = SpecResolver(wf({"templates": []}), [wft]).resolve("leaf", template_scope="namespaced/lib")
     assert resolved.type == "container" and resolved.origin == "WorkflowTemplate/lib"
+
+
+RETRY = {"limit": 3, "retryPolicy": "Always"}
+
+
+def test_a_templates_own_retry_strategy_and_parallelism_are_in_its_effective_template():
+    doc = wf({"templates": [{"name": "fan", "parallelism": 2, "retryStrategy": RETRY,
+                             "dag": {"tasks": [{"name": "a", "template": "leaf"}]}},
+                            ctr("leaf", retryStrategy={"limit": 1})]})
+    resolver = SpecResolver(doc, [])
+    assert (resolver.resolve("fan").template["parallelism"], resolver.resolve("fan").template["retryStrategy"]) == \
+        (2, RETRY)
+    assert resolver.resolve("leaf").template["retryStrategy"] == {"limit": 1}
+
+
+def test_template_defaults_give_retry_strategy_and_the_template_keeps_its_own():
+    doc = wf({"templateDefaults": {"retryStrategy": RETRY, "parallelism": 4, "steps": [[{"name": "x"}]]},
+              "templates": [ctr("plain"), ctr("own", retryStrategy={"limit": 1, "retryPolicy": "OnError"})]})
+    resolver = SpecResolver(doc, [])
+    assert resolver.resolve("plain").template == {
+        "name": "plain", "container": {"image": "busybox"}, "retryStrategy": RETRY, "parallelism": 4}
+    assert resolver.resolve("own").template["retryStrategy"] == {"limit": 1, "retryPolicy": "OnError"}
+    assert resolver.spec["templateDefaults"]["retryStrategy"] == RETRY
+
+
+def test_a_referenced_templates_retry_strategy_comes_with_it():
+    wft = wf({"templates": [ctr("leaf", retryStrategy=RETRY)]}, kind="WorkflowTemplate", name="lib")
+    doc = wf({"retryStrategy": {"limit": 9}, "templates": []})
+    resolved = SpecResolver(doc, [wft]).resolve(template_ref={"name": "lib", "template": "leaf"})
+    assert resolved.template["retryStrategy"] == RETRY
+    assert SpecResolver(doc, [wft]).spec["retryStrategy"] == {"limit": 9}
+
+
+def test_workflow_template_ref_merges_templates_by_name_and_other_lists_are_replaced():
+    wft = wf({"parallelism": 3, "arguments": {"parameters": [{"name": "a"}, {"name": "b"}]},
+              "templates": [ctr("main", q("base")), ctr("other")]}, kind="WorkflowTemplate", name="base")
+    doc = wf({"workflowTemplateRef": {"name": "base"}, "arguments": {"parameters": [{"name": "c"}]},
+              "templates": [ctr("main", q("mine"))]})
+    resolver = SpecResolver(doc, [wft])
+    assert resolver.spec == {"parallelism": 3, "workflowTemplateRef": {"name": "base"},
+                             "arguments": {"parameters": [{"name": "c"}]},
+                             "templates": [ctr("main", q("mine")), ctr("other")]}
+    assert [(r.name, r.queue_name, r.origin) for r in resolver.resolved_templates()] == [
+        ("main", "mine", "Workflow/wf"), ("other", None, "WorkflowTemplate/base")]
+
+
+def test_a_missing_workflow_template_ref_is_reported_and_the_own_spec_used():
+    doc = wf({"workflowTemplateRef": {"name": "gone", "clusterScope": True}, "templates": [ctr("a", q("own"))]})
+    resolver = SpecResolver(doc, [])
+    assert resolver.unresolved_refs() == ["ClusterWorkflowTemplate/gone"]
+    assert resolver.resolve("a").queue_name == "own"
+
+
+def test_base_labels_and_labels_of_templates_and_of_the_agent():
+    doc = wf({"podMetadata": {"labels": {"team": "a", "n": 1}}, "templates": [ctr("c", {"own": "x"})]})
+    resolver = SpecResolver(doc, [])
+    assert resolver.base_labels() == {"workflows.argoproj.io/completed": "false", "workflows.argoproj.io/workflow": "wf"}
+    assert resolver.resolve("c").labels == {"workflows.argoproj.io/completed": "false",
+                                            "workflows.argoproj.io/workflow": "wf", "team": "a", "n": "1", "own": "x"}
+    assert resolver.agent_labels() == {"workflows.argoproj.io/completed": "false",
+                                       "workflows.argoproj.io/workflow": "wf", "team": "a", "n": "1",
+                                       "workflows.argoproj.io/component": "agent"}
+    template_doc = wf({"templates": [ctr("c")]}, kind="WorkflowTemplate")
+    assert SpecResolver(template_doc, []).base_labels() == {"workflows.argoproj.io/completed": "false"}
+    assert SpecResolver(template_doc, []).label == "WorkflowTemplate/wf"
+
+
+def test_document_label_and_workflow_spec():
+    from kubectl_kueue_argo.interpret.argo.spec import document_label, workflow_spec
+    assert document_label({"metadata": {"generateName": "steps-"}}) == "Workflow/steps-"
+    assert document_label({"kind": "CronWorkflow", "metadata": {}}) == "CronWorkflow/(unnamed)"
+    assert workflow_spec({"kind": "CronWorkflow", "spec": {"workflowSpec": {"entrypoint": "m"}}}) == {"entrypoint": "m"}
+    assert workflow_spec({"kind": "Workflow", "spec": {"entrypoint": "m"}}) == {"entrypoint": "m"}
+    assert workflow_spec("not a document") == {}
+
+
+def test_referenced_templates_are_found_anywhere_in_the_documents():
+    from kubectl_kueue_argo.interpret.argo.spec import referenced_templates
+    docs = [wf({"workflowTemplateRef": {"name": "base"}, "templates": [
+        {"name": "m", "steps": [[{"name": "a", "templateRef": {"name": "lib", "template": "x"}},
+                                 {"name": "b", "templateRef": {"name": "clib", "template": "y", "clusterScope": True}}]]},
+        {"name": "d", "dag": {"tasks": [{"name": "c", "templateRef": {"template": "no-name"}}]}}]}), "junk"]
+    assert referenced_templates(docs) == ({"base", "lib"}, {"clib"})
+
+
+LIB = wf({"podMetadata": {"labels": q("lib-q")}, "templates": [
+    {"name": "entry", "steps": [[{"name": "a", "template": "leaf"}, {"name": "b", "template": 5}, {"name": "c"}]]},
+    ctr("leaf"), {"name": 7}, "junk"]}, kind="WorkflowTemplate", name="lib")
+
+
+def test_a_name_without_template_in_a_ref_is_a_call_by_name():
+    doc = wf({"templates": [ctr("a", q("own"))]})
+    resolved = SpecResolver(doc, [LIB]).resolve("a", template_ref={"name": "lib"})
+    assert (resolved.name, resolved.queue_name, resolved.origin) == ("a", "own", "Workflow/wf")
+    assert SpecResolver(doc, [LIB]).resolve(template_ref={"template": "leaf"}) is None
+
+
+def test_templates_skip_damaged_entries_and_list_each_referenced_template_once():
+    doc = wf({"templates": [
+        {"name": "main", "steps": [[{"name": "x", "templateRef": {"name": "lib", "template": "entry"}},
+                                    {"name": "y", "templateRef": {"name": "lib", "template": "entry"}},
+                                    {"name": "z", "templateRef": {"name": "lib"}}]]},
+        "junk", {"name": 5, "container": {}}, ctr("plain")]})
+    resolver = SpecResolver(doc, [LIB, wf({}, name="not-a-holder"), "junk"])
+    assert [(t["name"], origin) for t, origin in resolver.templates()] == [
+        ("main", "Workflow/wf"), ("plain", "Workflow/wf"), ("entry", "WorkflowTemplate/lib"),
+        ("leaf", "WorkflowTemplate/lib")]
+    assert [(r.name, r.queue_name) for r in resolver.resolved_templates()] == [
+        ("main", None), ("plain", None), ("lib/entry", "lib-q"), ("lib/leaf", None)]   # leaf: called by name
+    assert resolver.unresolved_refs() == []
+
+
+def test_a_template_missing_from_an_available_holder_is_unresolved():
+    doc = wf({"templates": [{"name": "main", "dag": {"tasks": [
+        {"name": "a", "templateRef": {"name": "lib", "template": "gone"}}]}}]})
+    resolver = SpecResolver(doc, [LIB])
+    resolver.templates()
+    resolved = resolver.resolve(template_ref={"name": "lib", "template": "gone"})
+    assert resolver.unresolved_refs() == ["WorkflowTemplate/lib/gone"]
+    assert (resolved.type, resolved.pod, resolved.queue_name, resolved.origin, resolved.unresolved_reason) == (
+        "unknown", "none", None, "WorkflowTemplate/lib", "WorkflowTemplate 'lib' or its template 'gone' is not available")
+
+
+def test_only_a_template_reached_by_reference_gets_its_holders_pod_metadata():
+    by_name = SpecResolver(wf({"templates": []}), [LIB]).resolve("leaf", template_scope="namespaced/lib")
+    by_ref = SpecResolver(wf({"templates": []}), [LIB]).resolve(template_ref={"name": "lib", "template": "leaf"})
+    assert (by_name.queue_name, by_ref.queue_name) == (None, "lib-q")
+    assert (by_name.origin, by_ref.origin) == ("WorkflowTemplate/lib", "WorkflowTemplate/lib")
+
+
+@pytest.mark.parametrize("scope", [5, "namespaced", "elsewhere/lib", ""])
+def test_an_unreadable_template_scope_means_the_workflows_own_templates(scope):
+    doc = wf({"templates": [ctr("leaf", q("own"))]})
+    assert SpecResolver(doc, [LIB]).resolve("leaf", template_scope=scope).queue_name == "own"
+
+
+def test_a_stored_template_is_not_folded_again():
+    doc = wf({"templates": []}, status={"storedTemplates": {"namespaced/lib/leaf": ctr("leaf"), "bad": "x"}})
+    assert SpecResolver(doc, [LIB]).resolve(template_ref={"name": "lib", "template": "leaf"}).queue_name is None
+
+
+def test_effective_template_and_pod_labels_of_a_raw_template():
+    doc = wf({"podMetadata": {"labels": q("wide")}, "templateDefaults": {"activeDeadlineSeconds": 60},
+              "templates": []})
+    resolver = SpecResolver(doc, [LIB])
+    raw = ctr("leaf", {"own": "1"})
+    folded = resolver.effective_template(raw, origin_scope=("namespaced", "lib"), by_ref=True)
+    assert folded == {"name": "leaf", "container": {"image": "busybox"}, "activeDeadlineSeconds": 60,
+                      "metadata": {"labels": {"own": "1", **q("lib-q")}}}
+    assert resolver.effective_template(raw) == {**raw, "activeDeadlineSeconds": 60}
+    assert raw == ctr("leaf", {"own": "1"})                       # the raw template is not changed
+    assert resolver.pod_labels(folded) == {"workflows.argoproj.io/completed": "false",
+                                           "workflows.argoproj.io/workflow": "wf", **q("lib-q"), "own": "1"}

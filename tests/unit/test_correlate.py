@@ -181,3 +181,140 @@ def test_workloads_that_cannot_be_read_do_not_break_the_view():
     report, step = step_of(pods=[pod(gated=True)], workloads=None)
     assert (step.kueue_state, step.reason) == ("Pending", "WorkloadsUnreadable")
     assert report.summary["Pending"] == 1 and sum(report.summary.values()) == 1
+
+
+@pytest.mark.parametrize("phase, state", [("Running", "Admitted"), ("Pending", "Admitted"),
+                                          ("Succeeded", "Finished"), ("Failed", "Finished")])
+def test_ungated_pod_without_readable_workloads_takes_its_state_from_the_pod_phase(phase, state):
+    _, step = step_of(pods=[pod(gated=False, phase=phase)], workloads=None)
+    assert (step.kueue_state, step.reason, step.message) == (
+        state, "WorkloadsUnreadable", "Kueue Workloads could not be read, so the admission state is inferred from the pod")
+
+
+@pytest.mark.parametrize("phase, state", [("Running", "Admitted"), ("Succeeded", "Finished"), ("Failed", "Finished")])
+def test_admitted_pod_whose_workload_is_gone(phase, state):
+    _, step = step_of(pods=[pod(gated=False, phase=phase)])
+    assert (step.kueue_state, step.reason, step.message) == (
+        state, "WorkloadGone", "the pod was admitted; its Workload no longer exists")
+
+
+def test_a_pod_marked_only_by_kueues_finalizer_is_managed():
+    marked = pod(queue="user-queue", managed=False, gated=False, phase="Running")
+    marked["metadata"]["finalizers"] = ["kueue.x-k8s.io/managed"]
+    _, step = step_of(pods=[marked],
+                      workloads=[workload(condition("QuotaReserved"), condition("Admitted"), cluster_queue="cq")])
+    assert (step.kueue_state, step.reason, step.cluster_queue) == ("Admitted", "Admitted", "cq")
+
+
+def test_an_http_step_without_its_agent_pod_takes_the_queue_of_the_agent_labels():
+    spec = {"podMetadata": {"labels": {"kueue.x-k8s.io/queue-name": "wide"}}}
+    templates = [{"name": "train", "http": {"url": "u"}, "metadata": {"labels": {"kueue.x-k8s.io/queue-name": "x"}}}]
+    _, step = step_of(workflow=workflow("HTTP", "Pending", spec=spec, templates=templates))
+    assert (step.kueue_state, step.reason, step.queue_name, step.local_queue, step.message) == (
+        "NoPod", "PodNotFound", "wide", "wide", "the workflow's agent pod does not exist yet")
+
+
+def test_a_finished_http_step_whose_agent_pod_is_gone():
+    _, step = step_of(workflow=workflow("HTTP", "Succeeded", message="done"))
+    assert (step.reason, step.message, step.queue_name) == (
+        "PodNotFound", "the workflow's agent pod is gone (Argo deletes it when the workflow completes)", None)
+
+
+def test_messages_of_steps_without_pods_are_exact():
+    _, gone = step_of(workflow=workflow("Pod", "Failed", "OOMKilled"))
+    _, waiting = step_of(workflow=workflow("Pod", "Pending", "Waiting for mylock lock. Lock status: 0/1"))
+    assert gone.message == "the pod is gone (deleted by Argo's pod GC or by preemption); Argo says: OOMKilled"
+    assert waiting.message == "no pod yet: Waiting for mylock lock. Lock status: 0/1"
+
+
+def test_a_workload_without_queue_name_keeps_the_pods_label_as_local_queue():
+    unnamed = workload(condition("QuotaReserved"), condition("Admitted"), cluster_queue="cq")
+    del unnamed["spec"]["queueName"]
+    _, step = step_of(pods=[pod(gated=False, phase="Running")], workloads=[unnamed])
+    assert (step.local_queue, step.cluster_queue, step.kueue_state) == ("user-queue", "cq", "Admitted")
+
+
+def test_a_managed_pod_without_creation_time_has_no_wait():
+    undated = pod(gated=True)
+    del undated["metadata"]["creationTimestamp"]
+    _, step = step_of(pods=[undated])
+    assert (step.kueue_state, step.waited_seconds, step.still_waiting) == ("AwaitingWorkload", None, False)
+
+
+def test_wait_ends_at_quota_reservation_then_pod_scheduled_then_start_time():
+    reserved_only = workload(condition("QuotaReserved", when="2026-08-24T10:02:05Z"), cluster_queue="cq")
+    _, by_reservation = step_of(pods=[pod(gated=False, phase="Running")], workloads=[reserved_only])
+    scheduled = pod(gated=False, phase="Running")
+    scheduled["status"]["conditions"] = [{"type": "PodScheduled", "status": "True",
+                                          "lastTransitionTime": "2026-08-24T10:03:05Z"}]
+    scheduled["status"]["startTime"] = "2026-08-24T10:04:05Z"
+    _, by_condition = step_of(pods=[scheduled])
+    del scheduled["status"]["conditions"]
+    _, by_start = step_of(pods=[scheduled])
+    assert [s.waited_seconds for s in (by_reservation, by_condition, by_start)] == [120.0, 180.0, 240.0]
+    assert not any(s.still_waiting for s in (by_reservation, by_condition, by_start))
+
+
+def test_report_summary_counts_every_state_and_the_step_index():
+    report, step = step_of(pods=[pod(gated=True)])
+    assert report.summary == {state: int(state == "AwaitingWorkload") for state in report.summary}
+    assert list(report.summary) == ["NoPod", "Unmanaged", "AwaitingWorkload", "Pending", "Inadmissible",
+                                    "QuotaReserved", "Admitted", "Finished", "Evicted"]
+    assert report.step_for(STEP_ID) is step and report.step_for("nope") is None
+    assert [line.node_id for line in report.lines][-1] == STEP_ID
+
+
+def test_steps_without_pods_take_the_queue_of_a_referenced_or_scoped_template():
+    lib = {"kind": "WorkflowTemplate", "metadata": {"name": "lib"}, "spec": {"templates": [
+        {"name": "leaf", "metadata": {"labels": {"kueue.x-k8s.io/queue-name": "lib-queue"}}, "container": {}}]}}
+    by_ref = workflow()
+    by_ref["status"]["nodes"][STEP_ID]["templateRef"] = {"name": "lib", "template": "leaf"}
+    _, step = step_of(workflow=by_ref, workflow_templates=[lib])
+    assert (step.queue_name, step.template_name, step.template_label) == ("lib-queue", "leaf", "lib/leaf")
+    scoped = workflow()
+    scoped["status"]["nodes"][STEP_ID].update(templateName="leaf", templateScope="namespaced/lib")
+    _, step = step_of(workflow=scoped, workflow_templates=[lib])
+    assert step.queue_name == "lib-queue"
+
+
+def test_the_host_comes_from_the_node_else_from_the_pod():
+    scheduled = pod(gated=False, phase="Running")
+    scheduled["spec"]["nodeName"] = "node-2"
+    _, from_pod = step_of(pods=[scheduled])
+    hosted = workflow()
+    hosted["status"]["nodes"][STEP_ID]["hostNodeName"] = "node-1"
+    _, from_node = step_of(workflow=hosted, pods=[scheduled])
+    _, nowhere = step_of(pods=[pod(gated=False, phase="Running")])
+    assert (from_pod.host_node, from_node.host_node, nowhere.host_node) == ("node-2", "node-1", None)
+
+
+def test_a_managed_pod_without_queue_label_still_finds_its_workload():
+    _, step = step_of(pods=[pod(queue=None, gated=False, phase="Running")],
+                      workloads=[workload(condition("QuotaReserved"), condition("Admitted"), cluster_queue="cq")])
+    assert (step.kueue_state, step.reason, step.queue_name, step.local_queue) == ("Admitted", "Admitted", None,
+                                                                                 "user-queue")
+
+
+def test_the_wait_ends_at_admission_not_at_quota_reservation():
+    checks = workload(condition("QuotaReserved", when="2026-08-24T10:05:05Z"), condition("Admitted"),
+                      cluster_queue="cq")
+    _, step = step_of(pods=[pod(gated=False, phase="Running")], workloads=[checks])
+    assert step.waited_seconds == 600.0
+
+
+def test_an_admitted_step_has_no_queue_position_even_if_listed():
+    items = [{"metadata": {"name": names.pod_workload_name(POD, POD_UID), "namespace": NS},
+              "localQueueName": "user-queue", "positionInLocalQueue": 0, "positionInClusterQueue": 0}]
+    _, admitted = step_of(pods=[pod(gated=False, phase="Running")], pending_workloads={(NS, "user-queue"): items},
+                          workloads=[workload(condition("QuotaReserved"), condition("Admitted"), cluster_queue="cq")])
+    _, pending = step_of(pods=[pod()], pending_workloads={(NS, "user-queue"): items},
+                         workloads=[workload(condition("QuotaReserved", "False", "Pending", PENDING_MESSAGE))])
+    assert (admitted.position, (pending.position.local_queue, pending.position.cluster_queue)) == (None, (1, 1))
+
+
+def test_the_tree_lines_and_names_of_damaged_nodes():
+    damaged = workflow()
+    del damaged["status"]["nodes"][STEP_ID]["name"]
+    report, step = step_of(workflow=damaged)
+    assert ["".join(line.glyphs) for line in report.lines] == [" ", " └───"]
+    assert (step.name, step.display_name) == ("", "train")

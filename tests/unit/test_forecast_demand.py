@@ -8,6 +8,7 @@ from kubectl_kueue_argo.interpret.forecast.demand import expand, loop_free_name,
 from kubectl_kueue_argo.interpret.forecast.finish import baseline, finish_forecast
 from kubectl_kueue_argo.interpret.forecast.inputs import ClusterView
 from kubectl_kueue_argo.interpret.forecast.steps import ForecastContext
+from kubectl_kueue_argo.interpret.forecast.wording import demand_sentence
 from kubectl_kueue_argo.interpret.preflight.analysis import PreflightOptions, plan_document
 from kubectl_kueue_argo.model import Snapshot
 
@@ -106,6 +107,18 @@ def test_borrowing_and_pods_that_never_fit():
     demand, _ = demand_of(workflow([steps, pod("huge", 40)]), cluster_queue(32, cohort="c", borrowing=16))
     assert demand.waves is None and demand.with_borrowing["cpu"] == 48
     assert demand.with_borrowing["memory"] is None          # in a cohort, no borrowingLimit means no limit
+
+
+def test_the_demand_sentence_speaks_only_of_the_resources_the_pods_ask_for():
+    steps = {"name": "main", "steps": [[{"name": "train", "template": "train"}]]}
+    cpu_only = {"name": "train", "container": {"image": "x", "resources": {"requests": {"cpu": "4"}}},
+                "metadata": {"labels": {"kueue.x-k8s.io/queue-name": "q"}}}
+    demand, _ = demand_of(workflow([steps, cpu_only]), cluster_queue(8, cohort="c", borrowing=4))
+    # memory has no borrowingLimit, but no pod asks for memory: the limit on cpu is what counts
+    assert demand_sentence(demand) == ("step train (4 cpu) wants 4 cpu at once; cq has 8 cpu nominal, "
+                                       "12 cpu with borrowing: all of them fit at once")
+    demand, _ = demand_of(workflow([steps, pod("train", 4)]), cluster_queue(8, cohort="c", borrowing=4))
+    assert "(its cohort sets no borrowing limit for memory)" in demand_sentence(demand)
 
 
 def test_a_large_step_next_to_a_fan_out_is_starved_in_best_effort_only():

@@ -172,3 +172,86 @@ def test_kueue_version_hint(served, short_names, expected):
 def test_reexported_from_kueue_module():
     from kubectl_kueue_argo.interpret.kueue import workloads as kueue
     assert kueue.parse_manager_config is parse_manager_config and kueue.label_selector_matches is label_selector_matches
+
+
+def test_a_configuration_is_recognised_by_integrations_or_by_kind():
+    assert parse_manager_config({"integrations": {"frameworks": ["pod"]}}).pod_integration is True
+    assert parse_manager_config({"kind": "Configuration", "namespace": "kq"}).namespace == "kq"
+    with pytest.raises(ValueError, match="has no data"):
+        parse_manager_config({"kind": "ConfigMap", "metadata": {"name": "x"}})
+
+
+EXPLANATIONS = [
+    (config(), "ml-team", None, (True, None, "pods in namespace ml-team are managed by Kueue's pod integration")),
+    (config(namespace="kq"), "kq", None, (
+        False, "NamespaceExcluded", "namespace kq does not match the default managedJobsNamespaceSelector (NotIn "
+        "kube-system, kq): Kueue leaves its pods alone, even those with a queue-name label")),
+    (config(managed_jobs_namespace_selector=TEAM_SELECTOR), "ml-team", {"kueue": "off"}, (
+        False, "NamespaceExcluded", "namespace ml-team does not match managedJobsNamespaceSelector: Kueue leaves its "
+        "pods alone, even those with a queue-name label")),
+    (config(managed_jobs_namespace_selector=TEAM_SELECTOR), "ml-team", None, (
+        None, "NamespaceLabelsUnknown", "managedJobsNamespaceSelector uses labels other than "
+        "kubernetes.io/metadata.name and the labels of namespace ml-team could not be read; with only its name label "
+        "it would not match")),
+    (config(managed_jobs_namespace_selector={"matchExpressions": [{"key": "team", "operator": "DoesNotExist"}]}),
+     "ml-team", None, (True, None, "pods in namespace ml-team are managed by Kueue's pod integration (assumed: "
+                                   "namespace labels unknown, only kubernetes.io/metadata.name=ml-team was checked "
+                                   "against a selector using other keys)")),
+    (config(pod_options_namespace_selector={"matchLabels": {"x": "y"}}), "ml-team", {}, (
+        None, "PodOptionsNamespaceExcluded", "namespace ml-team does not match integrations.podOptions."
+        "namespaceSelector: excluded on Kueue <= v0.14, which still reads podOptions; managed on v0.15+")),
+    (config(frameworks=[], pod_integration=False), "ml-team", None, (
+        False, "PodIntegrationDisabled", 'integrations.frameworks does not list "pod" (frameworks: none): Kueue '
+        'ignores plain pods')),
+    (config(frameworks=["batch/job", "deployment"], pod_integration=False, pod_implicit=True), "ml-team", None, (
+        False, "PodIntegrationImplicit", "the pod integration is enabled only implicitly (through deployment/"
+        "statefulset/leaderworkerset; frameworks: batch/job, deployment): Kueue reconciles only those owners' pods, "
+        'so plain Argo pods may be gated but never admitted; add "pod" to integrations.frameworks')),
+]
+
+
+@pytest.mark.parametrize("cfg, namespace, labels, expected", EXPLANATIONS,
+                         ids=["managed", "kueue-namespace", "selector-miss", "labels-unknown", "assumed",
+                              "pod-options", "no-frameworks", "implicit"])
+def test_namespace_management_explanations(cfg, namespace, labels, expected):
+    assert namespace_management(cfg, namespace, labels) == expected
+
+
+def test_implicit_pod_frameworks_only_without_pod():
+    parsed = parse_manager_config({"integrations": {"frameworks": ["pod", "statefulset"]}})
+    assert (parsed.pod_integration, parsed.pod_implicit) == (True, False)
+    parsed = parse_manager_config({"integrations": {"frameworks": ["leaderworkerset.x-k8s.io/leaderworkerset"]}})
+    assert (parsed.pod_integration, parsed.pod_implicit) == (False, True)
+    parsed = parse_manager_config({"integrations": {"frameworks": ["batch/job"]}, "manageJobsWithoutQueueName": "yes"})
+    assert (parsed.pod_implicit, parsed.manage_jobs_without_queue_name) == (False, False)
+
+
+def test_selector_keys_and_default_selector():
+    from kubectl_kueue_argo.interpret.kueue.config import default_namespace_selector, selector_keys
+    assert selector_keys({"matchLabels": {"a": "1"}, "matchExpressions": [{"key": "b"}, "junk"]}) == {"a", "b"}
+    assert selector_keys(None) == set() and selector_keys({}) == set()
+    assert default_namespace_selector("kq") == {"matchExpressions": [
+        {"key": "kubernetes.io/metadata.name", "operator": "NotIn", "values": ["kube-system", "kq"]}]}
+
+
+@pytest.mark.parametrize("selector", [{"matchLabels": ["team"]}, {"matchExpressions": ["junk"]}])
+def test_malformed_selectors_match_nothing(selector):
+    assert label_selector_matches(selector, {"team": "ml"}) is False
+
+
+def test_version_hint_from_group_version_strings_without_versions():
+    assert kueue_version_hint({"kueue.x-k8s.io/v1beta1": False}) == "not installed"
+    assert kueue_version_hint({"kueue.x-k8s.io": None}) == "not installed"
+    assert kueue_version_hint(None) == "not installed"
+
+
+def test_a_document_with_data_is_a_configmap_and_its_keys_are_named_when_none_fits():
+    wrapped = {"kind": "Configuration", "data": {"controller_manager_config.yaml": "namespace: from-data\n"}}
+    assert parse_manager_config(wrapped).namespace == "from-data"
+    with pytest.raises(ValueError) as none:
+        parse_manager_config({"data": {}})
+    assert str(none.value) == "Kueue manager config: ConfigMap has no data['controller_manager_config.yaml'] (keys: none)"
+    with pytest.raises(ValueError) as two:
+        parse_manager_config({"data": {"b": "", "a": ""}})
+    assert str(two.value) == ("Kueue manager config: ConfigMap has no data['controller_manager_config.yaml'] "
+                              "(keys: ['a', 'b'])")

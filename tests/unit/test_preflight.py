@@ -258,3 +258,185 @@ def test_malformed_input_raises_input_error(tmp_path, content, expected):
 def test_missing_file_raises_input_error(tmp_path):
     with pytest.raises(InputError, match="no such file"):
         load_documents([str(tmp_path / "nope.yaml")])
+
+
+@pytest.mark.parametrize("label, local_queues, namespace_managed, queue, managed", [
+    ("lq", {"lq": "cq"}, None, "lq", True),
+    ("lq", {"lq": "cq"}, False, "lq", False),
+    (None, {"user-queue": "cq"}, None, None, False),              # no LocalQueue named default: unmanaged
+    (None, {"default": "cq", "user-queue": "cq"}, None, "default", True),   # Kueue labels the pod with it
+    (None, {"default": "cq"}, False, None, False),                # the namespace is not managed at all
+    (None, None, None, None, None),                               # LocalQueues not readable: unknown
+], ids=["labelled", "labelled-namespace-excluded", "no-default-queue", "default-queue", "default-but-excluded",
+        "queues-unknown"])
+def test_the_queue_a_pod_ends_in_and_whether_it_is_managed(label, local_queues, namespace_managed, queue, managed):
+    cluster = ClusterFacts(namespace="team", local_queues=local_queues, cluster_queues={"cq": cluster_queue()},
+                           namespace_managed=namespace_managed)
+    report = analyze([wf({"templates": [ctr("a", q(label) if label else None)]})], cluster=cluster)
+    assert [(row.name, row.queue_name, row.managed) for row in report.templates] == [("a", queue, managed)]
+
+
+def test_without_cluster_facts_an_unlabelled_pod_is_unknown_and_a_labelled_one_managed():
+    report = analyze([wf({"templates": [ctr("a"), ctr("b", q("lq")), {"name": "s", "suspend": {}}]})])
+    assert [(row.name, row.pod, row.queue_name, row.managed) for row in report.templates] == [
+        ("a", "own", None, None), ("b", "own", "lq", True), ("s", "none", None, None)]
+
+
+def test_queue_demand_exactly_per_queue_with_the_agent_pod_counted_once():
+    docs = [wf({"podMetadata": {"labels": q("user-queue")}, "templates": [
+        ctr("small", resources={"requests": {"cpu": "1"}}), {"name": "h1", "http": {"url": "u"}},
+        {"name": "h2", "http": {"url": "u"}}, ctr("other", q("other-queue"), resources={"requests": {"cpu": "2"}}),
+        ctr("lost", q("no-such-queue"))]})]
+    cluster = ClusterFacts(namespace="team", local_queues={"user-queue": "cq", "other-queue": None},
+                           cluster_queues={"cq": cluster_queue(cohort="pool")})
+    found = [(f.template, f.message) for f in by_code(analyze(docs, cluster=cluster), "QueueDemand")]
+    assert found == [
+        ("other", "Largest single pod on other-queue: Workflow/wf template other asks for cpu 2010m, memory 64Mi; "
+                  "its ClusterQueue is unknown. Each Argo pod is its own Workload, so this is the most one step "
+                  "needs at once (1 pod template(s) use this queue)."),
+        ("small", "Largest single pod on user-queue: Workflow/wf template small asks for cpu 1010m, memory 64Mi; "
+                  "ClusterQueue cq has nominal quota cpu 9, memory 36Gi and may borrow in cohort pool. Each Argo pod "
+                  "is its own Workload, so this is the most one step needs at once (2 pod template(s) use this "
+                  "queue).")]
+
+
+def test_queue_demand_with_an_unreadable_cluster_queue_and_ranked_by_cpu():
+    docs = [wf({"podMetadata": {"labels": q("user-queue")}, "templates": [
+        ctr("memory-heavy", resources={"requests": {"cpu": "1", "memory": "64Gi"}}),
+        ctr("cpu-heavy", resources={"requests": {"cpu": "2", "memory": "1Gi"}})]})]
+    cluster = ClusterFacts(namespace="team", local_queues={"user-queue": "cq"}, cluster_queues=None)
+    [finding] = by_code(analyze(docs, cluster=cluster), "QueueDemand")
+    assert finding.template == "cpu-heavy"
+    assert "; the quota of ClusterQueue cq is not readable." in finding.message
+
+
+def test_local_queue_not_found_names_every_template_that_uses_it():
+    docs = [wf({"templates": [ctr("a", q("gpu-queue")), ctr("b", q("gpu-queue")), ctr("c", q("zzz"))]})]
+    found = by_code(analyze(docs, cluster=ClusterFacts(namespace=None, local_queues={"gpu-queues": "cq"},
+                                                       cluster_queues={})), "LocalQueueNotFound")
+    assert [(f.template, f.message, f.remedy) for f in found] == [
+        (None, "Workflow/wf: LocalQueue gpu-queue (used by a, b) does not exist in the target namespace. Kueue would "
+               "gate these pods and never admit them (\"LocalQueue gpu-queue doesn't exist\").",
+         "Did you mean gpu-queues? Fix the gpu-queue label, or ask an admin to create the LocalQueue."),
+        ("c", "Workflow/wf: LocalQueue zzz (used by c) does not exist in the target namespace. Kueue would gate "
+              "these pods and never admit them (\"LocalQueue zzz doesn't exist\").",
+         "Fix the zzz label, or ask an admin to create the LocalQueue.")]
+
+
+def test_cluster_findings_need_a_readable_managed_queue_and_a_pod():
+    big = {"requests": {"cpu": "100", "nvidia.com/gpu": "1"}}
+    docs = [wf({"entrypoint": "a", "templates": [ctr("a", q("user-queue"), big), {"name": "s", "suspend": {}}]})]
+    assert codes(analyze(docs, cluster=facts())) == ["NeverFits", "QueueDemand", "ResourceNotCovered",
+                                                     "SuspendNotUnderstood"]
+    assert codes(analyze(docs, cluster=facts(namespace_managed=False))) == ["SuspendNotUnderstood"]
+    unreadable = ClusterFacts(namespace="team", local_queues=None, cluster_queues=None)
+    assert codes(analyze(docs, cluster=unreadable)) == ["QueueDemand", "SuspendNotUnderstood"]
+    no_cq = ClusterFacts(namespace="team", local_queues={"user-queue": None}, cluster_queues={})
+    assert codes(analyze(docs, cluster=no_cq)) == ["QueueDemand", "SuspendNotUnderstood"]
+
+
+def test_unresolved_template_ref_says_where_it_was_looked_for():
+    docs = [wf({"workflowTemplateRef": {"name": "elsewhere"}})]
+    [offline] = analyze(docs).findings
+    assert (offline.message, offline.remedy) == (
+        "Workflow/wf refers to WorkflowTemplate/elsewhere, which is not in the input files. The pods, labels and "
+        "requests of the templates it provides are unknown, so this check is incomplete.",
+        "Pass the file that defines WorkflowTemplate/elsewhere with another -f, or run the check against the cluster.")
+    [online] = by_code(analyze(docs, cluster=facts()), "UnresolvedTemplateRef")
+    assert "which is not in the input files or the cluster." in online.message
+
+
+def test_resource_step_findings_by_what_the_manifest_creates():
+    def created(manifest, action="create", label=True):
+        template = {"name": "r", "resource": {"action": action, "manifest": manifest}}
+        if label:
+            template["metadata"] = {"labels": q("lq")}
+        found = by_code(analyze([wf({"templates": [template]})]), "ResourceStepQueued")
+        return [(f.severity, f.message.split("). ", 1)[1]) for f in found]
+    queued_workflow = "kind: Workflow\nspec:\n  podMetadata:\n    labels:\n      kueue.x-k8s.io/queue-name: inner\n"
+    assert created(queued_workflow) == [("info", "Argo runs it in its own pod (argoexec), which carries queue lq, so "
+        "Kueue queues that pod and counts cpu 10m, memory 64Mi for it (the Kueue docs say resource templates create "
+        "no pods; they do). The Workflow it creates carries its own queue label (inner) and is queued separately, "
+        "so this step waits for admission twice.")]
+    assert created("kind: Job\nspec:\n  podMetadata:\n    labels:\n      kueue.x-k8s.io/queue-name: inner\n")[0][1]\
+        .endswith("The Job it creates has no queue label, so the work it does is not queued by Kueue (unless a "
+                  "'default' LocalQueue applies), while the small argoexec pod is.")
+    assert created("metadata: {name: x}\n")[0][1].endswith("The object it creates has no queue label, so the work it "
+        "does is not queued by Kueue (unless a 'default' LocalQueue applies), while the small argoexec pod is.")
+    [(severity, deleted)] = created("kind: Job\n", action="delete")
+    assert severity == "info" and deleted.endswith(
+        "It does not create a workload (delete), so only the argoexec pod is queued.")
+    assert created("{{inputs.parameters.manifest}}")[0][1].endswith(
+        "Its manifest is not plain text here, so whether the object it creates is queued is unknown.")
+    assert created("kind: [unclosed")[0][1].endswith(
+        "Its manifest could not be read, so whether the object it creates is queued is unknown.")
+    assert created("- a list\n")[0][1].endswith(
+        "Its manifest could not be read, so whether the object it creates is queued is unknown.")
+    assert created("kind: Job\n", label=False) == []
+
+
+def test_no_resource_requests_only_for_bare_user_containers_of_queued_own_pods():
+    def bare(*templates, **spec):
+        report = analyze([wf({"entrypoint": templates[0]["name"], "podMetadata": {"labels": q("lq")},
+                               "templates": list(templates), **spec})])
+        return [(f.template, f.message.split(": ", 1)[1].split(" set no", 1)[0]) for f in
+                by_code(report, "NoResourceRequests")]
+    plain = {"name": "p", "container": {"image": "x"}}
+    assert bare(plain) == [("p", "container(s) main")]
+    assert bare({**plain, "sidecars": [{"name": "side"}], "initContainers": [
+        {"name": "setup", "resources": {"requests": {"cpu": "1"}}}]}) == [("p", "container(s) main, side")]
+    assert bare({**plain, "initContainers": [{"name": "setup"}]}) == [("p", "container(s) main, setup")]
+    assert bare({**plain, "podResources": {"requests": {"cpu": "1"}}}) == []
+    assert bare(plain, podResources={"requests": {"cpu": "1"}}) == []
+    assert bare({"name": "p", "container": {"image": "x", "resources": {"requests": {"cpu": "{{inputs.parameters.c}}"}}}}) == []
+    assert bare({**plain, "podSpecPatch": '{"containers":[{"name":"main","resources":{"requests":{"cpu":"1"}}}]}'}) == []
+    assert bare(plain, podSpecPatch="{{workflow.parameters.patch}}") == []
+    assert bare({"name": "d", "data": {"source": {}}}) == []
+    assert bare({"name": "h", "http": {"url": "u"}}) == []
+    unlabelled = wf({"entrypoint": "p", "templates": [plain]})
+    assert analyze([unlabelled]).findings == by_code(analyze([unlabelled]), "Unqueued")
+
+
+def test_only_argo_documents_are_analysed_and_source_pairs_are_unwrapped():
+    doc = wf({"templates": [ctr("a", q("lq"))]})
+    report = analyze(["junk", {"kind": "ConfigMap"}, ("wf.yaml", doc), ("a", "b", doc), None])
+    assert [(row.workflow, row.name) for row in report.templates] == [("Workflow/wf", "a")]
+
+
+def test_pod_level_resources_of_the_template_win_over_the_spec():
+    docs = [wf({"podResources": {"requests": {"cpu": "4"}}, "templates": [
+        ctr("spec-level", q("lq")), ctr("own", q("lq"), podResources={"requests": {"cpu": "2", "memory": "8Gi"}})]})]
+    assert [(row.name, row.requests) for row in analyze(docs).templates] == [
+        ("spec-level", {"cpu": F(4), "memory": F(2**30 + 64 * 2**20)}),   # main + wait; init counts as a maximum
+        ("own", {"cpu": F(2), "memory": F(8 * 2**30)})]
+
+
+def test_executor_plugins_run_as_sidecars_of_the_agent_pod():
+    sidecar = {"name": "plugin", "resources": {"requests": {"cpu": "100m", "memory": "32Mi"}}}
+    docs = [wf({"podMetadata": {"labels": q("lq")}, "executorPlugins": [
+        {"spec": {"sidecar": {"container": sidecar}}}, None, {"spec": None}, {"spec": {"sidecar": {}}}],
+        "templates": [{"name": "h", "http": {"url": "u"}}]})]
+    [row] = analyze(docs).templates
+    assert (row.pod, row.requests) == ("agent", {"cpu": F(11, 100), "memory": F(64 * 10**6 + 32 * 2**20)})
+
+
+def test_queue_label_conflicts_only_where_a_template_sets_another_queue_on_argo_3_7():
+    docs = [wf({"podMetadata": {"labels": q("wide")}, "templates": [ctr("own", q("own")), ctr("same", q("wide")),
+                                                                      ctr("none")]})]
+    assert [f.template for f in by_code(analyze(docs), "QueueLabelConflict")] == ["own"]
+    assert by_code(analyze(docs, options=PreflightOptions(argo_version=(3, 6))), "QueueLabelConflict") == []
+    assert by_code(analyze([wf({"templates": [ctr("own", q("own"))]})]), "QueueLabelConflict") == []
+
+
+def test_the_largest_pod_is_the_largest_share_of_the_quota_else_the_most_cpu():
+    docs = [wf({"podMetadata": {"labels": q("user-queue")}, "templates": [
+        ctr("memory-heavy", resources={"requests": {"cpu": "1", "memory": "30Gi"}}),
+        ctr("cpu-heavy", resources={"requests": {"cpu": "2", "memory": "1Gi"}})]})]
+    assert [f.template for f in by_code(analyze(docs, cluster=facts()), "QueueDemand")] == ["memory-heavy"]
+    no_cpu = [wf({"podMetadata": {"labels": q("user-queue")}, "templates": [
+        ctr("memory-only", resources={"requests": {"memory": "64Gi"}}),
+        ctr("some-cpu", resources={"requests": {"cpu": "500m"}})]})]
+    unreadable = ClusterFacts(namespace="team", local_queues={"user-queue": "cq"}, cluster_queues={})
+    options = PreflightOptions(executor_requests={"memory": "1Mi"})
+    found = by_code(analyze(no_cpu, cluster=unreadable, options=options), "QueueDemand")
+    assert [f.template for f in found] == ["some-cpu"]

@@ -78,3 +78,54 @@ def test_agent_pod():
     spec = argo_pod_spec(None, agent=True, agent_sidecars=[sidecar])
     assert names(spec) == (["init"], ["main", "plugin"])
     assert pod_requests(spec) == {"cpu": F(110, 1000), "memory": F(64 * 10**6 + 32 * 2**20)}
+
+
+def test_an_init_container_alone_sets_a_resource_the_containers_do_not_ask_for():
+    spec = {"initContainers": [c("i", {"cpu": "500m", "example.com/fpga": "1"})], "containers": [c("a", {"memory": "1Gi"})]}
+    assert pod_requests(spec) == {"cpu": F(1, 2), "example.com/fpga": F(1), "memory": F(2**30)}
+
+
+def test_pod_level_resources_replace_only_cpu_and_memory():
+    spec = {"containers": [c("a", {"cpu": "1", "memory": "1Gi", "nvidia.com/gpu": "1"})],
+            "resources": {"limits": {"memory": "4Gi", "nvidia.com/gpu": "8"}}, "overhead": {"memory": "x", "cpu": "1"}}
+    assert pod_requests(spec) == {"cpu": F(2), "memory": F(4 * 2**30), "nvidia.com/gpu": F(1)}
+    assert pod_requests(None) == {} and pod_requests({"containers": "junk"}) == {}
+
+
+def test_the_pod_argo_builds_exactly():
+    template = {"container": {"image": "x", "resources": {"requests": {"cpu": "1"}}},
+                "sidecars": [c("s", {"cpu": "1"}), "junk"], "initContainers": [c("u"), 7]}
+    assert argo_pod_spec(template, executor_requests={"cpu": "1m"}, executor_limits={"cpu": "2m"},
+                         pod_resources={"requests": {"cpu": "4"}}) == {
+        "initContainers": [{"name": "init", "resources": {"requests": {"cpu": "1m"}, "limits": {"cpu": "2m"}}},
+                           {"name": "u", "resources": {}}],
+        "containers": [{"name": "wait", "resources": {"requests": {"cpu": "1m"}, "limits": {"cpu": "2m"}}},
+                       {"image": "x", "resources": {"requests": {"cpu": "1"}}, "name": "main"},
+                       {"name": "s", "resources": {"requests": {"cpu": "1"}}}],
+        "resources": {"requests": {"cpu": "4"}}}
+    assert "resources" not in argo_pod_spec(template, pod_resources={})
+    assert "resources" not in argo_pod_spec(template, pod_resources="4")
+
+
+def test_the_default_executor_and_script_templates():
+    assert argo_pod_spec({"script": {"image": "python", "source": "print(1)"}}) == {
+        "initContainers": [{"name": "init", "resources": {"requests": {"cpu": "10m", "memory": "64Mi"}}}],
+        "containers": [{"name": "wait", "resources": {"requests": {"cpu": "10m", "memory": "64Mi"}}},
+                       {"image": "python", "source": "print(1)", "name": "main"}]}
+    assert argo_pod_spec({"suspend": {}}) == {
+        "initContainers": [{"name": "init", "resources": {"requests": {"cpu": "10m", "memory": "64Mi"}}}],
+        "containers": [{"name": "wait", "resources": {"requests": {"cpu": "10m", "memory": "64Mi"}}}]}
+
+
+def test_the_agent_pod_exactly():
+    assert argo_pod_spec(None, agent=True, agent_sidecars=["junk"]) == {
+        "initContainers": [{"name": "init", "resources": {"requests": {"cpu": "10m", "memory": "64M"},
+                                                          "limits": {"cpu": "100m", "memory": "256M"}}}],
+        "containers": [{"name": "main", "resources": {"requests": {"cpu": "10m", "memory": "64M"},
+                                                      "limits": {"cpu": "100m", "memory": "256M"}}}]}
+
+
+def test_unparseable_quantities_in_init_containers_and_limits():
+    spec = {"initContainers": [{"resources": {"limits": {"memory": "lots"}}}],
+            "containers": [c("main", limits={"cpu": "1"})]}
+    assert unparseable_quantities(spec) == ["?: limits.memory=lots"]

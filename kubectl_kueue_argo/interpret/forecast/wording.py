@@ -154,13 +154,14 @@ def demand_sentence(demand):
     if len(demand.groups) > 4:
         parts.append(f"{len(demand.groups) - 4} more templates")
     groups = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    shown = {name: demand.nominal.get(name, 0) for name in demand.peak}
-    has = amounts_text(shown) or "no quota for them"
+    asked = [name for name, amount in demand.peak.items() if amount]
+    has = amounts_text({name: demand.nominal.get(name, 0) for name in asked}) or "no quota for them"
     borrowing = ""
-    if any(demand.with_borrowing.get(name) is None for name in demand.peak):
-        borrowing = " nominal (its cohort sets no borrowing limit)"
-    elif demand.with_borrowing != demand.nominal:
-        borrowing = f" nominal, {amounts_text({n: demand.with_borrowing.get(n, 0) for n in demand.peak})} with borrowing"
+    unlimited = [name for name in asked if demand.with_borrowing.get(name) is None]
+    if unlimited:
+        borrowing = f" nominal (its cohort sets no borrowing limit for {', '.join(unlimited)})"
+    elif any(demand.with_borrowing.get(name) != demand.nominal.get(name) for name in asked):
+        borrowing = f" nominal, {amounts_text({n: demand.with_borrowing.get(n, 0) for n in asked})} with borrowing"
     verb = "want" if demand.pods != 1 else "wants"
     text = f"{groups} {verb} {amounts_text(demand.peak)} at once; {demand.cluster_queue} has {has}{borrowing}"
     if demand.waves is None:
