@@ -67,6 +67,8 @@ def main(argv=None, *, fast_exit=None):
         _print_error(err.message, err.hint)
         sys.exit(err.exit_code)
     except KeyboardInterrupt:
+        if fast_exit:   # the watch threads may sit in a socket read: do not wait for them at shutdown
+            _exit_now(130)
         sys.exit(130)
     except BrokenPipeError:
         _silence_stdout()
@@ -112,15 +114,15 @@ def _flush_stdout():
         _silence_stdout()
 
 
-def _exit_now():
-    """Exit 0 at once: output flushed, atexit handlers run, no teardown of the heap."""
+def _exit_now(code=0):
+    """Exit at once: output flushed, atexit handlers run, no teardown of the heap."""
     try:
         sys.stderr.flush()
     except (OSError, ValueError):
         pass
     atexit._run_exitfuncs()
     _flush_stdout()
-    os._exit(0)
+    os._exit(code)
 
 
 def _silence_stdout():

@@ -4,6 +4,10 @@ On a terminal the view lives in the alternate screen, as `watch` and k9s keep it
 in the scrollback, the terminal is restored on exit (Ctrl-C included), only the lines that changed
 are rewritten, and a window resize (SIGWINCH) redraws. Piped, each new view is printed once after a
 timestamp line. A handful of escape sequences do all of it, so no terminal library is needed.
+
+Signal handlers only record what arrived (`StopSignals`, `resized`); the watch loop acts on it
+between waits. A handler that raises, or sets a threading.Event, can fire while the main thread
+holds that Event's lock, and the watch then hangs instead of ending.
 """
 import select
 import shutil
@@ -19,24 +23,21 @@ _CLEAR_BELOW = "\x1b[J"
 class TerminalScreen:
     """Draws a clock line and the view in the alternate screen, rewriting only the changed lines."""
 
-    def __init__(self, stream, wake=None):
+    def __init__(self, stream):
         self.stream = stream
-        self.wake = wake or threading.Event()   # set on a resize, so the caller redraws at once
-        self.resized = False
+        self.resized = False   # set by SIGWINCH; the watch loop redraws within a check interval
         self._shown = []
-        self._previous_handler = self._previous_term = None
+        self._previous_handler = None
 
     def __enter__(self):
         self._write(ENTER)
-        if hasattr(signal, "SIGWINCH") and threading.current_thread() is threading.main_thread():
+        if hasattr(signal, "SIGWINCH") and _in_main_thread():
             self._previous_handler = signal.signal(signal.SIGWINCH, self._on_resize)
-            self._previous_term = signal.signal(signal.SIGTERM, _terminate)   # restore the terminal on kill too
         return self
 
     def __exit__(self, *exc):
         if self._previous_handler is not None:
             signal.signal(signal.SIGWINCH, self._previous_handler)
-            signal.signal(signal.SIGTERM, self._previous_term)
         try:
             self._write(LEAVE)
         except (BrokenPipeError, OSError, ValueError):
@@ -45,7 +46,6 @@ class TerminalScreen:
 
     def _on_resize(self, *_):
         self.resized = True
-        self.wake.set()
 
     def show(self, clock, text):
         """Draw `clock` on the first line and `text` below, cut to the window's height."""
@@ -74,8 +74,42 @@ class TerminalScreen:
         self.stream.flush()
 
 
-def _terminate(*_):
-    raise SystemExit(143)   # unwinds through __exit__, which leaves the alternate screen
+def _in_main_thread():
+    return threading.current_thread() is threading.main_thread()
+
+
+class StopSignals:
+    """Ctrl-C (SIGINT) and SIGTERM while watching: recorded by the handler, raised by `check()` at a
+    point of the loop's choosing, so the screen is restored and nothing is left locked."""
+
+    _SIGNALS = ("SIGINT", "SIGTERM")
+
+    def __init__(self):
+        self.received = None
+        self._previous = {}
+
+    def __enter__(self):
+        if _in_main_thread():
+            for name in self._SIGNALS:
+                if hasattr(signal, name):
+                    number = getattr(signal, name)
+                    self._previous[number] = signal.signal(number, self._record)
+        return self
+
+    def __exit__(self, *exc):
+        for number, handler in self._previous.items():
+            signal.signal(number, handler)
+        return False
+
+    def _record(self, number, _frame):
+        self.received = number
+
+    def check(self):
+        """Raise what a default handler would have: KeyboardInterrupt (exit 130), SystemExit(143)."""
+        if self.received == signal.SIGINT:
+            raise KeyboardInterrupt()
+        if self.received is not None:
+            raise SystemExit(128 + self.received)
 
 
 class PipedScreen:

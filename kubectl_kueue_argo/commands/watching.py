@@ -9,7 +9,7 @@ import gc
 import sys
 import time
 
-from kubectl_kueue_argo.commands.screen import PipedScreen, TerminalScreen
+from kubectl_kueue_argo.commands.screen import PipedScreen, StopSignals, TerminalScreen
 from kubectl_kueue_argo.errors import PluginError
 from kubectl_kueue_argo.model import Snapshot
 from kubectl_kueue_argo.sources.live import slim_pod, slim_workload
@@ -20,6 +20,7 @@ WORKFLOW_LABEL = "workflows.argoproj.io/workflow"
 DEFAULT_INTERVAL = 2.0
 MIN_REDRAW_SPACING = 0.25
 REDRAW_COST_FACTOR = 8
+SIGNAL_CHECK_SECONDS = 0.1   # how soon Ctrl-C, SIGTERM or a resize is acted on
 
 
 def watch_workflow(session, name, render, *, tty, interval=DEFAULT_INTERVAL, stream=None):
@@ -147,13 +148,12 @@ def _follow(watcher, screen, draw, *, poll, finished, interval, clock):
     """Redraw after changes (coalesced), poll every `interval`, end when finished() says so."""
     gc.freeze()   # what the first LISTs read is never traversed by the collector (it has no cycles) ...
     gc.enable()   # ... which a long-running view needs back on (the CLI turns it off for one-shot reads)
-    if isinstance(screen, TerminalScreen):
-        screen.wake = watcher.changed
     drawn_generation, dirty, last_draw, cost, text = None, True, 0.0, 0.0, None
     next_poll = time.monotonic()   # positions before the first frame
     try:
-        with screen:
+        with screen, StopSignals() as stop:
             while True:
+                stop.check()
                 now = time.monotonic()
                 if now >= next_poll:
                     dirty = poll() or dirty
@@ -178,7 +178,7 @@ def _follow(watcher, screen, draw, *, poll, finished, interval, clock):
                         continue
                 else:
                     wait = next_poll - now
-                watcher.changed.wait(max(0.0, min(wait, next_poll - now)))
+                watcher.changed.wait(max(0.0, min(wait, next_poll - now, SIGNAL_CHECK_SECONDS)))
                 watcher.changed.clear()
     finally:
         watcher.stop()

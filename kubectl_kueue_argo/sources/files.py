@@ -6,6 +6,7 @@ not as empty, unless the files hold other objects of its API group.
 from collections import defaultdict
 
 from kubectl_kueue_argo.errors import NotFoundError, UsageError
+from kubectl_kueue_argo.interpret.dicts import mapping, sequence, text
 from kubectl_kueue_argo.interpret.kueue import pods as podfacts
 from kubectl_kueue_argo.interpret.kueue.workloads import WorkloadIndex
 from kubectl_kueue_argo.model import Finding, Snapshot
@@ -89,9 +90,10 @@ class FileCluster:
             snapshot.notes.append(Finding("KueueObjectsMissing", "info",
                                           "The files hold no Kueue objects, so Workload states are unknown."))
         for summary in self.by_kind.get("PendingWorkloadsSummary", []):
-            for item in summary.get("items") or []:
-                key = ((item.get("metadata") or {}).get("namespace"), item.get("localQueueName"))
-                snapshot.pending_workloads.setdefault(key, []).append(item)
+            for item in map(mapping, sequence(summary.get("items"))):
+                key = (text(mapping(item.get("metadata")).get("namespace")), text(item.get("localQueueName")))
+                if item and all(key):   # a damaged item answers no queue's position
+                    snapshot.pending_workloads.setdefault(key, []).append(item)
         snapshot.manager_config = self.manager_config()
         namespace_object = next((ns for ns in self.by_kind.get("Namespace", [])
                                  if (ns.get("metadata") or {}).get("name") == namespace), None)
@@ -130,7 +132,7 @@ class FileCluster:
 
     def manager_config(self):
         for configmap in self.by_kind.get("ConfigMap", []):
-            if MANAGER_CONFIG_KEY in ((configmap.get("data") or {})):
+            if MANAGER_CONFIG_KEY in mapping(configmap.get("data")):
                 return configmap
         return None
 

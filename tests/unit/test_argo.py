@@ -129,6 +129,13 @@ def test_expected_pod_name_follows_the_format_annotation():
     assert argo.expected_pod_name(workflow, hello1) == hello1["id"]
 
 
+def test_a_node_with_a_damaged_name_still_gets_a_pod_name():
+    node = {"id": "x", "name": None, "templateName": "whalesay", "type": "Pod"}
+    assert argo.expected_pod_name({"metadata": {"name": WF}}, node) == f"{WF}-whalesay-{names.fnv1a_32('')}"
+    pod_without_annotations = {"metadata": {"name": "stray"}}
+    assert argo.index_pods(WF, [pod_without_annotations], {"x": node}).unmatched == [pod_without_annotations]
+
+
 def test_naming_rules_reproduce_upstream_vectors():
     assert names.node_id("many-items-z26lj", "many-items-z26lj[0].sleep(9:nine)") == "many-items-z26lj-2619926859"
     assert names.pod_name_v2("many-items-z26lj", "many-items-z26lj[0].sleep(9:nine)", "sleep") == \

@@ -58,18 +58,15 @@ def _apply(document, path, action, replacement):
     return document
 
 
-# Known bugs outside the sources layer (reported, to be fixed by the owners of interpret/): a
-# non-string here crashes with a TypeError. Remove an entry when its bug is fixed.
-#   interpret/argo/workflow.py _sort_key: sorts nodes by (startedAt, loop index, displayName) -> '<' between str and float
-#   interpret/argo/workflow.py _attach_children: iterates node["children"] -> a number is not iterable
-#   interpret/argo/spec.py _walk: template names used as dict keys -> unhashable list
-#   interpret/kueue/pods.py pod_condition_time: condition.get(...) on a non-mapping condition
-#   render/status.py _row: PHASE_COLORS.get(node["phase"]) -> unhashable; ",".join(flavors) -> non-str
+OWN_KINDS = ("Workflow", "Pod", "Workload")
+QUEUE_KINDS = ("LocalQueue", "ClusterQueue", "PendingWorkloadsSummary", "ConfigMap", "Namespace")
+
+
 @st.composite
-def damaged_objects(draw):
+def damaged_objects(draw, kinds=OWN_KINDS):
     scenario = _BASE[draw(st.sampled_from(SCENARIOS))]
     objects = copy.deepcopy(scenario.objects)
-    candidates = [index for index, obj in enumerate(objects) if obj.get("kind") in ("Workflow", "Pod", "Workload")]
+    candidates = [index for index, obj in enumerate(objects) if obj.get("kind") in kinds]
     for _ in range(draw(st.integers(min_value=1, max_value=6))):
         index = draw(st.sampled_from(candidates))
         paths = list(_paths(objects[index]))[1:]
@@ -110,6 +107,19 @@ def test_status_from_damaged_files_never_crashes(tmp_path_factory, damaged, form
     path.write_text(_dump(objects, form))
     result = run_cli("status", scenario.expected["workflow"], "--from-file", path, "-o", output)
     check_outcome(result, allowed=(0, 1, 2))
+
+
+@settings(SETTINGS, max_examples=60)
+@given(damaged_objects(QUEUE_KINDS), st.sampled_from([("status", "-o", "json"), ("status", "--forecast"), ("explain",)]))
+def test_damaged_queues_and_manager_config_never_crash(tmp_path_factory, damaged, command):
+    """LocalQueues, ClusterQueues, visibility answers, the manager ConfigMap and the Namespace of a
+    support bundle: damaged, they degrade the diagnosis, never crash it."""
+    scenario, objects = damaged
+    path = tmp_path_factory.mktemp("damaged") / "bundle.yaml"
+    path.write_text(_dump(objects, "yaml"))
+    result = run_cli(command[0], scenario.expected["workflow"], *command[1:], "-n", scenario.expected["namespace"],
+                     "--from-file", path)
+    check_outcome(result)
 
 
 @SETTINGS

@@ -316,7 +316,7 @@ def _match_by_pod_name(workflow_name, nodes, pods, by_node):
     expected = {}
     for node_id, node in nodes.items():
         if node.get("type") == "Pod":
-            expected[names.pod_name_v2(workflow_name, node.get("name", ""), step_template_name(node))] = node_id
+            expected[names.pod_name_v2(workflow_name, text(node.get("name")) or "", step_template_name(node))] = node_id
     left = []
     for pod in pods:
         node_id = expected.get(mapping(pod.get("metadata")).get("name"))
@@ -341,7 +341,7 @@ def expected_pod_name(workflow, node):
     annotations = mapping(mapping(workflow.get("metadata")).get("annotations"))
     if annotations.get(POD_NAME_FORMAT_ANNOTATION) == "v1":
         return node.get("id")
-    return names.pod_name_v2(workflow_name, node.get("name", ""), step_template_name(node))
+    return names.pod_name_v2(workflow_name, text(node.get("name")) or "", step_template_name(node))
 
 
 def nodes_from_pods(workflow_name, pods):

@@ -6,7 +6,7 @@ is owned by its pod; the pod's Argo labels name the workflow and the step. BestE
 order by priority first, then by creation time (pkg/cache/queue: queueOrdering).
 """
 from kubectl_kueue_argo.interpret.argo.workflow import NODE_NAME_ANNOTATION, WORKFLOW_LABEL
-from kubectl_kueue_argo.interpret.dicts import mapping, sequence
+from kubectl_kueue_argo.interpret.dicts import mapping, sequence, text
 from kubectl_kueue_argo.interpret.kueue.queues import queue_index
 from kubectl_kueue_argo.timeutil import parse_time
 
@@ -60,10 +60,11 @@ def owner_of(item, ctx):
     if pod_ref is None:
         ref = refs[0] if refs else {}
         return None, f"{ref.get('kind') or 'Workload'} {namespace}/{ref.get('name') or meta.get('name') or '?'}"
-    own = ctx.steps_by_pod.get(pod_ref.get("name"))
+    pod_name = text(pod_ref.get("name")) or "?"
+    own = ctx.steps_by_pod.get(pod_name)
     if own is not None:
         return own.display_name, f"step {own.display_name}"
-    return None, _pod_owner(pod_ref.get("name"), namespace, ctx.related_pods.get(pod_ref.get("name")))
+    return None, _pod_owner(pod_name, namespace, ctx.related_pods.get(pod_name))
 
 
 def _pod_owner(name, namespace, pod):

@@ -17,7 +17,7 @@ from fractions import Fraction
 from typing import Dict, List, Optional, Tuple
 
 from kubectl_kueue_argo.interpret.argo import workflow as argo
-from kubectl_kueue_argo.interpret.dicts import mapping, sequence
+from kubectl_kueue_argo.interpret.dicts import mapping, sequence, text
 from kubectl_kueue_argo.interpret.forecast.simulate import Capacity, Job, ResourceGroup, Running
 from kubectl_kueue_argo.interpret.kueue.queues import cluster_queue_info, cohort_name
 from kubectl_kueue_argo.interpret.kueue.workloads import workload_view
@@ -188,8 +188,9 @@ def local_queue_map(local_queues, workloads):
             mapped.setdefault((place.namespace, place.queue_name), place.cluster_queue)
     for local_queue in local_queues or ():
         meta, spec = mapping(local_queue.get("metadata")), mapping(local_queue.get("spec"))
-        if meta.get("name") and spec.get("clusterQueue"):
-            mapped[(meta.get("namespace") or "", meta["name"])] = spec["clusterQueue"]
+        name, cluster_queue = text(meta.get("name")), text(spec.get("clusterQueue"))
+        if name and cluster_queue:
+            mapped[(text(meta.get("namespace")) or "", name)] = cluster_queue
     return mapped
 
 
@@ -375,9 +376,10 @@ def whole_visibility_lists(items, local_queues, cluster_queues):
     by_queue = {}
     for item in map(mapping, items):
         meta = mapping(item.get("metadata"))
-        name = lq_map.get((meta.get("namespace") or "", item.get("localQueueName")))
-        if name:
-            by_queue.setdefault(name, {}).setdefault((meta.get("namespace"), meta.get("name")), item)
+        namespace, workload = text(meta.get("namespace")), text(meta.get("name"))
+        name = lq_map.get((namespace or "", text(item.get("localQueueName"))))
+        if name and workload:
+            by_queue.setdefault(name, {}).setdefault((namespace, workload), item)
     lists = {}
     for cluster_queue in cluster_queues:
         name = mapping(cluster_queue.get("metadata")).get("name")

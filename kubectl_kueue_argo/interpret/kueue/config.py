@@ -40,6 +40,8 @@ def parse_manager_config(configmap):
     if "data" not in configmap and ("integrations" in configmap or configmap.get("kind") == "Configuration"):
         return manager_config_from_dict(configmap)
     key, text = _config_text(configmap)
+    if text and not isinstance(text, str):
+        raise ValueError(f"Kueue manager config: data[{key!r}] is not text")
     try:
         document = yamlio.safe_load(text) if text else {}
     except yaml.YAMLError as error:

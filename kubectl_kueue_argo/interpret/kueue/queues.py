@@ -9,7 +9,7 @@ from typing import Optional
 
 from kubectl_kueue_argo.model import Position
 from kubectl_kueue_argo.quantity import quantity_or_none as _quantity
-from kubectl_kueue_argo.interpret.dicts import mapping as _dict, sequence as _list
+from kubectl_kueue_argo.interpret.dicts import mapping as _dict, sequence as _list, text as _text
 from kubectl_kueue_argo.interpret.kueue.config import label_selector_matches
 
 
@@ -27,10 +27,10 @@ class QueueStatus:
 def queue_status(queue):
     queue = _dict(queue)
     active = _conditions(_dict(queue.get("status"))).get("Active") or {}
-    stop_policy = _dict(queue.get("spec")).get("stopPolicy")
+    stop_policy = _text(_dict(queue.get("spec")).get("stopPolicy"))
     return QueueStatus(
-        active={"True": True, "False": False}.get(active.get("status")),
-        reason=active.get("reason"), message=active.get("message"),
+        active={"True": True, "False": False}.get(_text(active.get("status"))),
+        reason=_text(active.get("reason")), message=_text(active.get("message")),
         stopped=stop_policy in ("Hold", "HoldAndDrain"), stop_policy=stop_policy,
     )
 
@@ -88,10 +88,10 @@ def cluster_queue_info(cq):
     spec, status = _dict(cq.get("spec")), _dict(cq.get("status"))
     quotas, covered = {}, set()
     for group in map(_dict, _list(spec.get("resourceGroups"))):
-        covered.update(_list(group.get("coveredResources")))
+        covered.update(filter(None, map(_text, _list(group.get("coveredResources")))))
         for flavor in map(_dict, _list(group.get("flavors"))):
-            quotas.setdefault(flavor.get("name"), {}).update(
-                (r.get("name"), _quota(r)) for r in map(_dict, _list(flavor.get("resources"))))
+            quotas.setdefault(_text(flavor.get("name")), {}).update(
+                (_text(r.get("name")), _quota(r)) for r in map(_dict, _list(flavor.get("resources"))))
     return ClusterQueueInfo(
         name=_dict(cq.get("metadata")).get("name") or "",
         cohort=cohort_name(cq),
@@ -114,11 +114,11 @@ def _quota(resource):
 def _flavor_amounts(flavors, with_borrowed):
     result = {}
     for flavor in map(_dict, _list(flavors)):
-        amounts = result.setdefault(flavor.get("name"), {})
+        amounts = result.setdefault(_text(flavor.get("name")), {})
         for resource in map(_dict, _list(flavor.get("resources"))):
             total = _quantity(resource.get("total")) or Fraction(0)
             borrowed = _quantity(resource.get("borrowed")) or Fraction(0)
-            amounts[resource.get("name")] = (total, borrowed) if with_borrowed else total
+            amounts[_text(resource.get("name"))] = (total, borrowed) if with_borrowed else total
     return result
 
 
@@ -157,10 +157,10 @@ def pending_positions(items):
         meta = _dict(item.get("metadata"))
         position = Position(local_queue=_one_based(item.get("positionInLocalQueue")),
                             cluster_queue=_one_based(item.get("positionInClusterQueue")))
-        if meta.get("name"):
+        if isinstance(meta.get("name"), str) and meta["name"]:
             positions[meta["name"]] = position
         for ref in _owner_refs(meta):
-            if ref.get("kind") == "Pod" and ref.get("name"):
+            if ref.get("kind") == "Pod" and isinstance(ref.get("name"), str) and ref["name"]:
                 positions[("pod", ref["name"])] = position
     return positions
 
@@ -226,4 +226,4 @@ def _owner_refs(meta):
 
 
 def _conditions(status):
-    return {c["type"]: c for c in _list(status.get("conditions")) if isinstance(c, dict) and c.get("type")}
+    return {c["type"]: c for c in _list(status.get("conditions")) if isinstance(c, dict) and isinstance(c.get("type"), str)}
