@@ -533,10 +533,13 @@ def test_never_fits_details():
                              "on-demand, previously considered podsets requests (0) + current podset request (1) > "
                              "maximum capacity (0)")
     finding = by_code(run("never-fits", objects))["NeverFits"][0]
-    assert "(nvidia.com/gpu is not covered by any of its flavors)" in finding.message
+    assert finding.message == ("Step train asks for 1 nvidia.com/gpu, but ClusterQueue team-cq can give one Workload "
+                               "at most 0 nvidia.com/gpu in flavor on-demand (nvidia.com/gpu is not covered by any of "
+                               "its flavors): it will wait forever as configured.")
     quota_condition(objects, "", "NoMatchingFlavor")
     finding = by_code(run("never-fits", objects))["NeverFits"][0]
-    assert "can ever hold step train: no flavor fits." in finding.message
+    assert (finding.message, finding.evidence) == ("No ResourceFlavor of ClusterQueue team-cq can ever hold step "
+                                                   "train: no flavor fits. It will wait forever as configured.", [])
 
 
 def test_a_steps_cluster_queue_name():
@@ -582,14 +585,22 @@ def test_deactivated_before_kueue_evicted_it():
     workload = the(objects, "Workload")
     workload["status"]["conditions"] = [c for c in workload["status"]["conditions"] if c["type"] == "QuotaReserved"]
     finding = by_code(run("deactivated", objects))["Deactivated"][0]
-    assert "(spec.active: false, Evicted reason Deactivated): Kueue will not admit it." in finding.message
+    assert finding.message == ("Workload pod-train-d5v1t-train-1547026432-55372 of step train is deactivated "
+                               "(spec.active: false, Evicted reason Deactivated): Kueue will not admit it. Kueue leaves "
+                               "a gated pod gated, so the step waits forever.")
+    assert finding.evidence == ["Workload ml-team/pod-train-d5v1t-train-1547026432-55372 spec.active: false"]
     workload["spec"]["active"] = True
     workload["status"]["conditions"].append({"type": "DeactivationTarget", "status": "True",
                                              "reason": "MaximumExecutionTimeExceeded", "message": "exceeding the "
                                              "maximum execution time", "lastTransitionTime": "2026-08-24T10:06:00Z"})
     finding = by_code(run("deactivated", objects))["MaxExecutionTimeExceeded"][0]
-    assert "(Evicted reason DeactivatedDueToMaximumExecutionTimeExceeded)" in finding.message
-    assert "at its maximum execution time (Evicted" in finding.message       # no label on the pod: no limit
+    assert finding.message == (      # no label on the pod: no limit
+        "Kueue deactivated Workload pod-train-d5v1t-train-1547026432-55372 of step train at its maximum execution time "
+        "(Evicted reason DeactivatedDueToMaximumExecutionTimeExceeded) and stops its pod. A new attempt would be "
+        "stopped at the same limit.")
+    assert finding.evidence == [
+        "Workload ml-team/pod-train-d5v1t-train-1547026432-55372 status.conditions[DeactivationTarget].message: "
+        "exceeding the maximum execution time", "Workload ml-team/pod-train-d5v1t-train-1547026432-55372 spec.active: true"]
 
 
 # ---- pods Kueue did not handle, in detail -------------------------------------------------------------
@@ -600,9 +611,12 @@ def test_pod_integration_off_for_a_labelled_pod_kueue_left_alone():
     objects += [o for o in objects_of("quota-wait") if o.get("kind") in ("LocalQueue", "ClusterQueue")]
     finding = by_code(run("kueue-not-installed", objects))["PodIntegrationDisabled"][0]
     assert finding.severity == "error"
-    assert finding.message.startswith("Pod train-k0n1i-train-1406964465 of step train has the queue label user-queue, "
-                                      "but Kueue ignores it: ")
-    assert "did not manage it" not in finding.message
+    assert finding.message == ("Pod train-k0n1i-train-1406964465 of step train has the queue label user-queue, but "
+                               "Kueue ignores it: integrations.frameworks does not list \"pod\" (frameworks: "
+                               "batch/job): Kueue ignores plain pods.")
+    assert finding.evidence == ["Pod ml-team/train-k0n1i-train-1406964465 metadata.labels: no kueue.x-k8s.io/managed",
+                                "ConfigMap kueue-system/kueue-manager-config data[controller_manager_config.yaml] "
+                                "integrations.frameworks: batch/job"]
 
 
 def test_an_incomplete_group_without_a_parallelism_limit():
@@ -759,7 +773,10 @@ def test_any_eviction_of_a_running_step_but_a_queue_stop_is_explained_as_preempt
             condition["reason"] = "PodsReadyTimeout"
     workload["status"]["conditions"] = [c for c in workload["status"]["conditions"] if c["type"] != "Preempted"]
     finding = by_code(run("preempted-running", objects))["Preempted"][0]
-    assert "(PodsReadyTimeout)" in finding.message
+    assert (finding.severity, finding.message) == ("error", (
+        "Kueue evicted Workload pod-train-p2r8v-train-89877692-00446 of step train (PodsReadyTimeout) and deleted its "
+        "pod. Template train has no retryStrategy (nor has spec.retryStrategy), so Argo does not retry it: the step "
+        "fails once the pod is gone. Queued templates without a retryStrategy: train."))
 
 
 def test_templates_without_retry_are_listed_once():
