@@ -19,6 +19,13 @@ def pod_of(objects, display):
     return next(o for o in objects if o.get("kind") == "Pod" and node_id.rsplit("-", 1)[-1] in o["metadata"]["name"])
 
 
+def add_podless_step(objects, display):
+    """A third step of parallelism-slot whose pod Argo has not created (a node with no pod of its id)."""
+    part_0 = node_named(objects, "part-0")
+    extra = dict(part_0, id=part_0["id"] + "x", name=part_0["name"] + "x", displayName=display)
+    the(objects, "Workflow")["status"]["nodes"][extra["id"]] = extra
+
+
 # ---- Argo's rules ------------------------------------------------------------------------------------
 
 def test_an_ungated_pending_pod_holds_no_parallelism_slot_while_a_gated_one_does():
@@ -32,10 +39,7 @@ def test_an_ungated_pending_pod_holds_no_parallelism_slot_while_a_gated_one_does
 def test_parallelism_of_one_is_a_limit():
     objects = objects_of("parallelism-slot")
     the(objects, "Workflow")["spec"]["parallelism"] = 1
-    part_0 = node_named(objects, "part-0")
-    extra = dict(part_0, id=part_0["id"] + "x", name=part_0["name"] + "x", displayName="part-2")
-    del extra["startedAt"]
-    the(objects, "Workflow")["status"]["nodes"][extra["id"]] = extra
+    add_podless_step(objects, "part-2")
     [finding] = findings_of(run("parallelism-slot", objects), "part-2")
     assert finding.message == ("Workflow spec.parallelism allows 1 active pods and 2 are active (2 of them gated by "
                                "Kueue: part-0, part-1), so Argo has not created the pod of step part-2 yet.")
@@ -174,3 +178,12 @@ def test_a_steps_cluster_queue_comes_from_its_local_queue_until_it_is_admitted()
     ctx = DiagnosisContext(diagnosis_report("quota-wait"), snapshot("quota-wait"), None)
     step = SimpleNamespace(cluster_queue=None, local_queue="user-queue")
     assert ctx.cluster_queue_name(step) == "team-cq"
+
+
+def test_a_pod_not_created_under_a_parallelism_with_room_left_is_not_blamed_on_it():
+    objects = objects_of("parallelism-slot")
+    the(objects, "Workflow")["spec"]["parallelism"] = 3
+    add_podless_step(objects, "part-2")
+    [finding] = findings_of(run("parallelism-slot", objects), "part-2")
+    assert (finding.code, finding.message) == ("WaitingForPodCreation",
+                                               "Argo has not created the pod of step part-2 yet.")
