@@ -51,10 +51,18 @@ def test_quota_wait_gives_shortage_position_ahead_and_cohort():
     assert any("status.conditions[QuotaReserved].message" in line for line in finding.evidence)
 
 
+QUOTA_WAIT_LEAD = ("Step train has waited for 7 minutes for quota in ClusterQueue team-cq: it asks for 4 cpu and needs 3 cpu "
+    "more than flavor on-demand has unused. It is 3rd in LocalQueue user-queue (3rd in ClusterQueue team-cq). Ahead "
+    "of it: 2 Workloads, none of them this workflow's steps; they are: Pod ml-team/notebook-a-5xk2p (created "
+    "earlier), Pod ml-team/notebook-b-8mr4t (created earlier). ")
+
+
 def test_quota_wait_says_when_the_cluster_queue_could_not_be_read():
     objects = [o for o in objects_of("quota-wait") if o.get("kind") != "ClusterQueue"]
     finding = by_code(run("quota-wait", objects))["WaitingForQuota"][0]
-    assert "could not be read" in finding.message
+    assert finding.message == (
+    QUOTA_WAIT_LEAD + "ClusterQueue team-cq could not be read, so its cohort and borrowing limits are unknown.")
+    assert not any(line.startswith("ClusterQueue team-cq") for line in finding.evidence)
 
 
 def test_a_long_wait_is_a_warning():
@@ -68,7 +76,14 @@ def test_request_above_nominal_plus_borrowing_limit_never_fits_even_with_a_waiti
     cpu_quota(the(objects, "ClusterQueue"))["nominalQuota"] = 3
     finding = by_code(run("quota-wait", objects))["NeverFits"][0]
     assert finding.severity == "error"
-    assert "4 cpu" in finding.message and "at most 3 cpu" in finding.message
+    assert finding.message == ("Step train asks for 4 cpu, but ClusterQueue team-cq can give one Workload at most 3 "
+                               "cpu (on-demand: nominal 3 cpu, borrowingLimit 0 cpu in cohort ml-cohort): it will "
+                               "wait forever as configured.")
+    assert finding.evidence[1] == ("ClusterQueue team-cq spec.resourceGroups (cpu): on-demand: nominal 3 cpu, "
+                                   "borrowingLimit 0 cpu in cohort ml-cohort")
+    assert finding.remedy == ("Ask a cluster admin to raise nominalQuota (or borrowingLimit) for cpu in ClusterQueue "
+                              "team-cq to at least 4 cpu (Kueue retries when the ClusterQueue changes), or lower the "
+                              "request of template train and resubmit.")
 
 
 def test_unlimited_borrowing_in_a_cohort_is_not_never_fits():
@@ -77,8 +92,10 @@ def test_unlimited_borrowing_in_a_cohort_is_not_never_fits():
     quota.pop("borrowingLimit")
     quota["nominalQuota"] = 1
     codes = by_code(run("quota-wait", objects))
-    assert "NeverFits" not in codes and "WaitingForQuota" in codes
-    assert "without limit" in codes["WaitingForQuota"][0].message
+    assert set(codes) == {"WaitingForQuota"}
+    assert codes["WaitingForQuota"][0].message == QUOTA_WAIT_LEAD + (
+        "team-cq has 1 cpu nominal in on-demand and may borrow without limit from cohort ml-cohort; 9 cpu in use "
+        "(1 cpu borrowed).")
 
 
 @pytest.mark.parametrize("name, code", [("never-fits", "NeverFits"), ("never-fits-legacy", "NeverFits"),
@@ -99,9 +116,18 @@ def test_inactive_local_queue_without_stop_policy_is_inactive_not_stopped():
     queue["spec"]["stopPolicy"] = "None"
     queue["status"]["conditions"][0].update(reason="Unknown", message="something else")
     codes = by_code(run("lq-inactive", objects))
-    assert "LocalQueueStopped" not in codes
+    assert set(codes) == {"ClusterQueueInactive"}
     finding = codes["ClusterQueueInactive"][0]
-    assert "reason Unknown" in " ".join(finding.evidence) and "ResourceFlavor on-demand" in finding.message
+    assert finding.message == (
+        "ClusterQueue team-cq is inactive (Active=False, reason FlavorNotFound: Can't admit new workloads: references "
+        "missing ResourceFlavor(s): [on-demand]), so it admits nothing: it references ResourceFlavor on-demand, which "
+        "does not exist. Step train waits until it is active again.")
+    assert finding.evidence[1:] == [
+        "ClusterQueue team-cq status.conditions[Active]: False reason FlavorNotFound (Can't admit new workloads: "
+        "references missing ResourceFlavor(s): [on-demand].)",
+        "LocalQueue ml-team/user-queue status.conditions[Active]: False reason Unknown (something else)"]
+    assert finding.remedy == ("Ask a cluster admin to create ResourceFlavor on-demand (or remove it from ClusterQueue "
+                              "team-cq); Kueue activates the ClusterQueue as soon as it exists.")
 
 
 def test_missing_local_queue_suggests_the_closest_name():
@@ -120,7 +146,12 @@ def test_awaiting_workload_with_pod_listed_blames_the_controller():
     key = "controller_manager_config.yaml"
     configmap["data"][key] = configmap["data"][key].replace("  - deployment\n", "  - pod\n  - deployment\n")
     finding = by_code(run("awaiting-workload", objects))["WorkloadNotCreated"][0]
-    assert finding.severity == "error" and "controller may be down" in finding.message
+    assert (finding.severity, finding.message) == ("error", (
+        "Pod train-a1w7c-train-807286989 of step train has been gated by Kueue for 10 minutes, but no Workload exists "
+        "for it: the Kueue controller is not reconciling it. The configuration looks right (integrations.frameworks "
+        "lists \"pod\"), so the controller may be down, crash-looping or far behind."))
+    assert finding.remedy == ("Check the kueue-controller-manager Deployment in kueue-system and its logs for errors "
+                              "about pod ml-team/train-a1w7c-train-807286989.")
 
 
 def test_awaiting_workload_without_config_cannot_check():
@@ -156,14 +187,22 @@ def test_parallelism_slot_held_by_gated_pods():
 def test_timeout_left_and_timeout_passed():
     assert "3 minutes left" in by_code(run("pending-timeout"))["TimeoutWhileGated"][0].message
     late = by_code(run("pending-timeout", now="2026-08-24T10:12:00Z"))["TimeoutWhileGated"][0]
-    assert late.severity == "error" and "passed 2 minutes ago" in late.message
+    assert (late.severity, late.message) == ("error", (
+        "Template train has timeout 10m, counted from the node's start (2026-08-24T10:00:00Z) even while the pod is "
+        "gated by Kueue: the limit passed 2 minutes ago, so Argo deletes the pod and fails the step with \"timeout\" "
+        "at its next reconcile."))
 
 
 def test_workflow_deadline_counts_from_the_workflow_start():
     objects = objects_of("quota-wait")
     the(objects, "Workflow")["spec"]["activeDeadlineSeconds"] = 600
     finding = by_code(run("quota-wait", objects))["TimeoutWhileGated"][0]
-    assert "activeDeadlineSeconds is 600" in finding.message and "3 minutes left" in finding.message
+    assert (finding.severity, finding.message) == ("warning", (
+        "Workflow spec.activeDeadlineSeconds is 600, counted from the workflow's start (2026-08-24T10:01:00Z) even "
+        "while the pod is gated by Kueue: 3 minutes left before Argo fails the step (\"Step exceeded its deadline\")."))
+    assert finding.evidence == ["Workflow ml-team/train-q2w8e spec.activeDeadlineSeconds: 600",
+                                "Pod ml-team/train-q2w8e-train-1023923159 spec.schedulingGates: kueue.x-k8s.io/admission, "
+                                "kueue.x-k8s.io/topology"]
 
 
 def test_suspended_workflow_holding_quota():
@@ -176,8 +215,11 @@ def test_preempted_without_retry_and_with_retry():
     assert finding.severity == "error" and "Queued templates without a retryStrategy: train" in finding.message
     objects = objects_of("preempted-no-retry")
     the(objects, "Workflow")["spec"]["retryStrategy"] = {"limit": 2, "retryPolicy": "Always"}
-    codes = by_code(run("preempted-no-retry", objects))
-    assert "PreemptedNoRetry" not in codes and "PreemptedWillRetry" in codes
+    [finding] = run("preempted-no-retry", objects).all_findings()
+    assert (finding.code, finding.severity, finding.message) == ("PreemptedWillRetry", "info", (
+        "Kueue evicted Workload pod-train-p7e3n-train-1354518077-ad8b9 of step train (Preempted, InClusterQueue) and "
+        "deletes its pod; the template's retryStrategy makes Argo run a new attempt, which queues again."))
+    assert finding.remedy == "Nothing to do, unless retryPolicy excludes the phase the attempt ended in."
 
 
 def test_agent_pod_queued():

@@ -64,7 +64,8 @@ def test_pod_not_created_because_of_parallelism_and_of_a_suspended_workflow():
                                "Kueue: part-0, part-1), so Argo has not created the pod of step part-2 yet.")
     workflow["spec"]["suspend"] = True
     finding = by_code(run("parallelism-slot", objects))["WaitingForPodCreation"][0]
-    assert finding.message.startswith("Workflow par-p4s7l is suspended (spec.suspend: true)")
+    assert finding.message == ("Workflow par-p4s7l is suspended (spec.suspend: true): Argo creates no new pods, so "
+                               "step part-2 has none yet.")
     assert finding.remedy == "argo resume par-p4s7l -n ml-team"
 
 
@@ -95,15 +96,24 @@ def test_local_queue_missing_when_local_queues_are_unreadable():
     snapshot = snapshot_of("missing-local-queue")
     snapshot.local_queues = None
     finding = by_code(diagnose_snapshot("missing-local-queue", snapshot))["LocalQueueMissing"][0]
-    assert "Did you mean" not in finding.message
-    assert not any(line.startswith("LocalQueues in namespace") for line in finding.evidence)
-    assert "an existing LocalQueue" in finding.remedy
+    assert finding.message == ("Step train is queued to LocalQueue gpu-queue, which does not exist in namespace "
+                               "ml-team: Kueue cannot admit it and the pod stays gated.")
+    assert finding.evidence == [
+        "Workload ml-team/pod-train-m4q8z-train-112220313-2b475 status.conditions[QuotaReserved].message: LocalQueue "
+        "gpu-queue doesn't exist", "Pod ml-team/train-m4q8z-train-112220313 metadata.labels[kueue.x-k8s.io/queue-name]: "
+        "gpu-queue"]
+    assert finding.remedy == (
+        "Set kueue.x-k8s.io/queue-name: an existing LocalQueue in spec.templates[name=train].metadata.labels (template "
+        "train), or spec.podMetadata.labels for every pod of the workflow, then resubmit; or ask the namespace admin "
+        "to create LocalQueue gpu-queue in ml-team.")
 
 
 def test_inactive_cluster_queue_that_could_not_be_read():
     objects = [o for o in objects_of("lq-inactive") if o.get("kind") != "ClusterQueue"]
     finding = by_code(run("lq-inactive", objects))["ClusterQueueInactive"][0]
-    assert "the ClusterQueue could not be read, so its reason is unknown" in finding.message
+    assert finding.message == ("ClusterQueue team-cq is inactive, so it admits nothing (LocalQueue user-queue reports "
+                               "ClusterQueueIsInactive; the ClusterQueue could not be read, so its reason is unknown). "
+                               "Step train waits until it is active again.")
     assert finding.remedy == "Ask a cluster admin to fix what ClusterQueue team-cq's Active condition names."
 
 
@@ -116,9 +126,13 @@ def test_cluster_queue_inactive_for_an_inactive_admission_check_names_its_contro
     check = {"apiVersion": "kueue.x-k8s.io/v1beta2", "kind": "AdmissionCheck", "metadata": {"name": "prov-req"},
              "spec": {"controllerName": "kueue.x-k8s.io/provisioning-request"}}
     finding = by_code(run("cq-inactive-check", objects + [check]))["ClusterQueueInactive"][0]
-    assert ("it references AdmissionCheck prov-req (controller kueue.x-k8s.io/provisioning-request), which is not "
-            "active") in finding.message
-    assert finding.remedy.startswith("Ask a cluster admin to check why AdmissionCheck prov-req is not active")
+    assert finding.message == (
+        "ClusterQueue team-cq is inactive (Active=False, reason AdmissionCheckInactive: Can't admit new workloads: "
+        "references inactive AdmissionCheck(s): prov-req), so it admits nothing: it references AdmissionCheck prov-req "
+        "(controller kueue.x-k8s.io/provisioning-request), which is not active. Step train waits until it is active "
+        "again.")
+    assert finding.remedy == ("Ask a cluster admin to check why AdmissionCheck prov-req is not active (its controller "
+                              "sets its Active condition).")
 
 
 # ---- waits that end by themselves ------------------------------------------------------------------
@@ -129,7 +143,14 @@ def test_a_workload_not_tried_yet_waits_for_the_scheduler():
                                              and o["metadata"]["name"].startswith("pod-train")))
     workload["status"]["conditions"] = []
     finding = by_code(run("quota-wait", objects))["WaitingForQuota"][0]
-    assert finding.message.startswith("Step train has waited for 7 minutes: Kueue's scheduler has not tried Workload ")
+    assert finding.message == (
+        "Step train has waited for 7 minutes: Kueue's scheduler has not tried Workload "
+        "pod-train-q2w8e-train-1023923159-f4994 yet (it has no QuotaReserved condition; with StrictFIFO only the head "
+        "of the queue is tried). It is 3rd in LocalQueue user-queue (3rd in ClusterQueue team-cq). Ahead of it: 2 "
+        "Workloads, none of them this workflow's steps; they are: Pod ml-team/notebook-a-5xk2p (created earlier), Pod "
+        "ml-team/notebook-b-8mr4t (created earlier). team-cq has 8 cpu nominal in on-demand and may borrow up to 4 cpu "
+        "more from cohort ml-cohort; 9 cpu in use (1 cpu borrowed).")
+    assert not any("QuotaReserved" in line for line in finding.evidence)
     assert finding.remedy == "Nothing is broken: the scheduler tries it when the Workloads ahead are admitted."
 
 
@@ -152,13 +173,21 @@ def test_admission_checks_in_retry_and_admission_gated():
         {"name": "prov-req", "state": "Retry", "message": "capacity not available", "lastTransitionTime": "x"},
         {"name": "budget", "state": "Ready", "message": "", "lastTransitionTime": "x"}]
     finding = by_code(run("admission-check", objects))["WaitingForAdmissionCheck"][0]
-    assert ("it waits for admission check prov-req (Retry, controller kueue.x-k8s.io/provisioning-request: "
-            "capacity not available).") in finding.message
-    assert "budget" not in finding.message
+    assert finding.message == ("Step train has quota reserved in ClusterQueue team-cq but is not admitted yet: it "
+                               "waits for admission check prov-req (Retry, controller "
+                               "kueue.x-k8s.io/provisioning-request: capacity not available).")
+    assert finding.evidence[1:] == [
+        "Workload ml-team/pod-prov-a3c7d-train-1449066245-35391 status.admissionChecks[name=prov-req]: state Retry, "
+        "message 'capacity not available'", "AdmissionCheck prov-req spec.controllerName: "
+        "kueue.x-k8s.io/provisioning-request"]
     gated = objects_of("quota-wait")
     quota_condition(gated, "Admission is gated by: example.com/budget-approval", "AdmissionGated")
     finding = by_code(run("quota-wait", gated))["WaitingForAdmissionCheck"][0]
-    assert "kueue.x-k8s.io/admission-gated-by" in finding.message and "budget-approval" in finding.message
+    assert finding.message == (
+        "Workload pod-train-q2w8e-train-1023923159-f4994 of step train carries the kueue.x-k8s.io/admission-gated-by "
+        "annotation: Kueue will not admit it until the controller named there removes it (Admission is gated by: "
+        "example.com/budget-approval).")
+    assert finding.remedy == "Wait for the gating controller, or ask whoever set the annotation to remove it."
 
 
 def test_delayed_topology_after_quota_reservation():
@@ -236,7 +265,11 @@ def test_template_parallelism_counts_only_its_own_pods():
     workflow["spec"].pop("parallelism")
     next(t for t in workflow["spec"]["templates"] if t["name"] == "main")["parallelism"] = 2
     finding = by_code(run("parallelism-slot", objects))["ParallelismSlotHeld"][0]
-    assert finding.message.startswith("Template main parallelism is 2 and all 2 slots are taken")
+    assert finding.message == (
+        "Template main parallelism is 2 and all 2 slots are taken; 2 by pods gated by Kueue (part-0, part-1). Argo "
+        "counts a gated Pending pod as active, so step part-0 holds a slot while Kueue keeps it gated, and no further "
+        "step can start.")
+    assert finding.evidence[0] == "Template main parallelism: 2"
 
 
 def test_timeout_while_gated_needs_a_limit_and_a_gate():
@@ -500,10 +533,13 @@ def test_never_fits_details():
                              "on-demand, previously considered podsets requests (0) + current podset request (1) > "
                              "maximum capacity (0)")
     finding = by_code(run("never-fits", objects))["NeverFits"][0]
-    assert "(nvidia.com/gpu is not covered by any of its flavors)" in finding.message
+    assert finding.message == ("Step train asks for 1 nvidia.com/gpu, but ClusterQueue team-cq can give one Workload "
+                               "at most 0 nvidia.com/gpu in flavor on-demand (nvidia.com/gpu is not covered by any of "
+                               "its flavors): it will wait forever as configured.")
     quota_condition(objects, "", "NoMatchingFlavor")
     finding = by_code(run("never-fits", objects))["NeverFits"][0]
-    assert "can ever hold step train: no flavor fits." in finding.message
+    assert (finding.message, finding.evidence) == ("No ResourceFlavor of ClusterQueue team-cq can ever hold step "
+                                                   "train: no flavor fits. It will wait forever as configured.", [])
 
 
 def test_a_steps_cluster_queue_name():
@@ -549,14 +585,22 @@ def test_deactivated_before_kueue_evicted_it():
     workload = the(objects, "Workload")
     workload["status"]["conditions"] = [c for c in workload["status"]["conditions"] if c["type"] == "QuotaReserved"]
     finding = by_code(run("deactivated", objects))["Deactivated"][0]
-    assert "(spec.active: false, Evicted reason Deactivated): Kueue will not admit it." in finding.message
+    assert finding.message == ("Workload pod-train-d5v1t-train-1547026432-55372 of step train is deactivated "
+                               "(spec.active: false, Evicted reason Deactivated): Kueue will not admit it. Kueue leaves "
+                               "a gated pod gated, so the step waits forever.")
+    assert finding.evidence == ["Workload ml-team/pod-train-d5v1t-train-1547026432-55372 spec.active: false"]
     workload["spec"]["active"] = True
     workload["status"]["conditions"].append({"type": "DeactivationTarget", "status": "True",
                                              "reason": "MaximumExecutionTimeExceeded", "message": "exceeding the "
                                              "maximum execution time", "lastTransitionTime": "2026-08-24T10:06:00Z"})
     finding = by_code(run("deactivated", objects))["MaxExecutionTimeExceeded"][0]
-    assert "(Evicted reason DeactivatedDueToMaximumExecutionTimeExceeded)" in finding.message
-    assert "at its maximum execution time (Evicted" in finding.message       # no label on the pod: no limit
+    assert finding.message == (      # no label on the pod: no limit
+        "Kueue deactivated Workload pod-train-d5v1t-train-1547026432-55372 of step train at its maximum execution time "
+        "(Evicted reason DeactivatedDueToMaximumExecutionTimeExceeded) and stops its pod. A new attempt would be "
+        "stopped at the same limit.")
+    assert finding.evidence == [
+        "Workload ml-team/pod-train-d5v1t-train-1547026432-55372 status.conditions[DeactivationTarget].message: "
+        "exceeding the maximum execution time", "Workload ml-team/pod-train-d5v1t-train-1547026432-55372 spec.active: true"]
 
 
 # ---- pods Kueue did not handle, in detail -------------------------------------------------------------
@@ -567,17 +611,25 @@ def test_pod_integration_off_for_a_labelled_pod_kueue_left_alone():
     objects += [o for o in objects_of("quota-wait") if o.get("kind") in ("LocalQueue", "ClusterQueue")]
     finding = by_code(run("kueue-not-installed", objects))["PodIntegrationDisabled"][0]
     assert finding.severity == "error"
-    assert finding.message.startswith("Pod train-k0n1i-train-1406964465 of step train has the queue label user-queue, "
-                                      "but Kueue ignores it: ")
-    assert "did not manage it" not in finding.message
+    assert finding.message == ("Pod train-k0n1i-train-1406964465 of step train has the queue label user-queue, but "
+                               "Kueue ignores it: integrations.frameworks does not list \"pod\" (frameworks: "
+                               "batch/job): Kueue ignores plain pods.")
+    assert finding.evidence == ["Pod ml-team/train-k0n1i-train-1406964465 metadata.labels: no kueue.x-k8s.io/managed",
+                                "ConfigMap kueue-system/kueue-manager-config data[controller_manager_config.yaml] "
+                                "integrations.frameworks: batch/job"]
 
 
 def test_an_incomplete_group_without_a_parallelism_limit():
     objects = objects_of("pod-group-incomplete")
     the(objects, "Workflow")["spec"]["parallelism"] = 4
     finding = by_code(run("pod-group-incomplete", objects))["PodGroupIncomplete"][0]
-    assert "The workflow has created only 2 pods with this group label" in finding.message
-    assert "can never complete" not in finding.message
+    assert finding.message == (
+        "Pod group-i4c8m-shard-3106895599 of step shard(0:0) belongs to pod group shards-i4c8m, which needs 4 pods "
+        "(kueue.x-k8s.io/pod-group-total-count) but has 2 (shard(0:0), shard(1:1)). Kueue composes the group's "
+        "Workload only when all 4 runnable pods exist, so every member stays gated. The workflow has created only 2 "
+        "pods with this group label (its loop may have fewer items than the total count, or the pods come from steps "
+        "that run one after another).")
+    assert finding.evidence[2] == "Workflow spec.parallelism: 4"
 
 
 def test_the_newest_compose_event_of_the_group_is_the_evidence():
@@ -604,11 +656,19 @@ def test_the_newest_compose_event_of_the_group_is_the_evidence():
 
 def test_no_queue_label_words_depend_on_the_namespace_queues_and_the_phase():
     finding = by_code(run("unlabelled-pods"))["NoQueueLabel"][0]
-    assert "has no LocalQueue named default that would catch it" in finding.message
+    assert finding.message == ("Pod hello-n8c3v-whalesay-1850430525 of step hello2 has no kueue.x-k8s.io/queue-name "
+                               "label, so Kueue does not manage it: it runs outside any quota. (Namespace ml-team has "
+                               "no LocalQueue named default that would catch it.)")
+    assert finding.remedy == ("Add kueue.x-k8s.io/queue-name: user-queue to spec.templates[name=whalesay].metadata."
+                              "labels (template whalesay), or spec.podMetadata.labels for every pod of the workflow; "
+                              "LocalQueues in ml-team: user-queue.")
     snapshot = snapshot_of("unlabelled-pods")
     snapshot.local_queues = None
     finding = by_code(diagnose_snapshot("unlabelled-pods", snapshot))["NoQueueLabel"][0]
-    assert "LocalQueue named default" not in finding.message and finding.remedy.endswith("workflow.")
+    assert finding.message == ("Pod hello-n8c3v-whalesay-1850430525 of step hello2 has no kueue.x-k8s.io/queue-name "
+                               "label, so Kueue does not manage it: it runs outside any quota.")
+    assert finding.remedy == ("Add kueue.x-k8s.io/queue-name: <LocalQueue> to spec.templates[name=whalesay].metadata."
+                              "labels (template whalesay), or spec.podMetadata.labels for every pod of the workflow.")
     objects = objects_of("unlabelled-pods")
     node_named(objects, "hello2")["message"] = "some message"
     assert "Argo says" not in by_code(run("unlabelled-pods", objects))["NoQueueLabel"][0].message
@@ -644,14 +704,16 @@ def test_a_timed_suspend_step():
     next(t for t in the(objects, "Workflow")["spec"]["templates"] if t["name"] == "approve")["suspend"] = \
         {"duration": "10m"}
     finding = by_code(run("suspend-step", objects))["TemplateHasNoPod"][0]
-    assert finding.message.startswith("Suspend step approve waits for 10m or until `argo resume`.")
+    assert finding.message == ("Suspend step approve waits for 10m or until `argo resume`. Suspend templates run no "
+                               "pod, so Kueue never sees this step and no quota is involved.")
 
 
 def test_lock_name_from_the_message_or_from_the_synchronization_status():
     objects = objects_of("never-created")
     node_named(objects, "locked").pop("synchronizationStatus")
     finding = next(f for f in by_code(run("never-created", objects))["WaitingForPodCreation"] if "lock" in f.message)
-    assert finding.message.startswith("Step locked waits for the Argo lock mylock. Argo creates")   # no holder
+    assert finding.message == ("Step locked waits for the Argo lock mylock. Argo creates its pod only once it gets "
+                               "the lock, so Kueue has not seen it yet.")   # no holder
     objects = objects_of("never-created")
     node_named(objects, "locked").pop("message")
     finding = next(f for f in by_code(run("never-created", objects))["WaitingForPodCreation"] if "lock" in f.message)
@@ -666,7 +728,8 @@ def test_lock_holder_of_a_semaphore_and_of_another_lock():
     sync["semaphore"] = {"waiting": [{"semaphore": "ml-team/Mutex/mylock", "holder": "ml-team/other-wf"}]}
     sync["mutex"]["waiting"][0]["mutex"] = "ml-team/Mutex/another"
     finding = next(f for f in by_code(run("never-created", objects))["WaitingForPodCreation"] if "lock" in f.message)
-    assert ", held by ml-team/other-wf." in finding.message
+    assert finding.message == ("Step locked waits for the Argo lock mylock, held by ml-team/other-wf. Argo creates "
+                               "its pod only once it gets the lock, so Kueue has not seen it yet.")
 
 
 def test_steps_waiting_on_a_lock_do_not_count_against_parallelism():
@@ -710,7 +773,10 @@ def test_any_eviction_of_a_running_step_but_a_queue_stop_is_explained_as_preempt
             condition["reason"] = "PodsReadyTimeout"
     workload["status"]["conditions"] = [c for c in workload["status"]["conditions"] if c["type"] != "Preempted"]
     finding = by_code(run("preempted-running", objects))["Preempted"][0]
-    assert "(PodsReadyTimeout)" in finding.message
+    assert (finding.severity, finding.message) == ("error", (
+        "Kueue evicted Workload pod-train-p2r8v-train-89877692-00446 of step train (PodsReadyTimeout) and deleted its "
+        "pod. Template train has no retryStrategy (nor has spec.retryStrategy), so Argo does not retry it: the step "
+        "fails once the pod is gone. Queued templates without a retryStrategy: train."))
 
 
 def test_templates_without_retry_are_listed_once():
@@ -732,8 +798,9 @@ def test_suspend_with_only_admitted_or_only_gated_pods():
     objects = objects_of("quota-wait")
     the(objects, "Workflow")["spec"]["suspend"] = True
     finding = by_code(run("quota-wait", objects))["SuspendNotUnderstood"][0]
-    assert finding.message.endswith("1 gated pod (train) can still be admitted and start.")
-    assert "admitted pod" not in finding.message
+    assert finding.message == ("Workflow train-q2w8e is suspended (spec.suspend: true), but Kueue knows nothing of "
+                               "Argo's suspend: Argo only stops creating new pods. 1 gated pod (train) can still be "
+                               "admitted and start.")
     objects = objects_of("never-created")
     the(objects, "Workflow")["spec"]["suspend"] = True
     assert "SuspendNotUnderstood" not in by_code(run("never-created", objects))

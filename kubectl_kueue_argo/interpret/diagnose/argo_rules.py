@@ -94,7 +94,7 @@ def parallelism_limit(step, ctx):
     if limit is None or len(active) < limit:
         return None
     gated = [s.display_name for s in active if s.gated]
-    message = (f"{scope} allows {limit} active pods and {len(active)} are active"
+    message = (f"{scope} allows {limit} active pod{'s' if limit != 1 else ''} and {len(active)} are active"
                + (f" ({len(gated)} of them gated by Kueue: {names_list(gated)})" if gated else "")
                + f", so Argo has not created the pod of step {step.display_name} yet.")
     return step_finding("WaitingForPodCreation", "info", message, step,
@@ -285,8 +285,10 @@ def suspend_not_understood(ctx):
     message = (f"Workflow {ctx.workflow_name} is suspended (spec.suspend: true), but Kueue knows nothing of Argo's "
                f"suspend: Argo only stops creating new pods.")
     if admitted:
-        message += (f" {len(admitted)} admitted pod{'s' if len(admitted) != 1 else ''} "
-                    f"({names_list(s.display_name for s in admitted)}) keep running and hold "
+        one = len(admitted) == 1
+        message += (f" {len(admitted)} admitted pod{'' if one else 's'} "
+                    f"({names_list(s.display_name for s in admitted)}) {'keeps' if one else 'keep'} running and "
+                    f"{'holds' if one else 'hold'} "
                     f"{_held(admitted)} of {names_list(sorted({s.cluster_queue or '?' for s in admitted}))}.")
     if queued:
         message += (f" {len(queued)} gated pod{'s' if len(queued) != 1 else ''} "
