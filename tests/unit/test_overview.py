@@ -141,3 +141,23 @@ def test_workloads_are_found_across_namespaces_and_only_current_waits_count():
     assert admitted.longest_wait is None            # it waited 5 minutes, but waits no more
     assert overview_document(overview)["workflows"][0]["longestWait"] == {
         "seconds": 599.877, "queue": "cv-queue", "step": "wait"}
+
+
+def test_steps_follow_argo_progress_when_it_has_its_shape():
+    def progress_of(value):
+        done = workflow("done", "ml-team", [("only", "Succeeded")], phase="Succeeded")
+        done["status"]["progress"] = value
+        return build_overview([done], [], [], QUEUES, NOW).rows[0].progress
+    assert progress_of("3/5") == "3/5"
+    assert [progress_of(value) for value in ("3/5/7", "3/x", "x/5", "35", "", None, 7)] == [None] * 7
+
+
+def test_error_findings_count_once_per_step_and_workflow_findings_once_each():
+    from types import SimpleNamespace
+    from kubectl_kueue_argo.interpret.status import overview as overview_module
+    findings = [Finding("A", "error", "m", node_id="n1"), Finding("B", "error", "m", node_id="n1"),
+                Finding("C", "error", "m"), Finding("D", "warning", "m"), Finding("E", "info", "m", node_id="n2"),
+                Finding("F", "warning", "m", node_id="n3")]
+    report = SimpleNamespace(workflow={"name": "wf", "namespace": "ml-team", "phase": "Running"}, steps=[],
+                             summary=counts(), findings=findings, snapshot=None)
+    assert overview_module._row(report, NOW).errors == 2

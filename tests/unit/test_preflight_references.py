@@ -23,9 +23,21 @@ def test_a_three_holder_cycle_is_found_once():
     documents = [holder("a", steps("x", ref("b", "y"))), holder("b", steps("y", ref("c", "z"))),
                  holder("c", steps("z", ref("a", "x")))]
     findings = template_ref_cycles(documents)
-    assert [f.code for f in findings] == ["TemplateRefCycle"]
-    assert "WorkflowTemplate/a/x → WorkflowTemplate/b/y → WorkflowTemplate/c/z → WorkflowTemplate/a/x" in \
-        findings[0].message
+    assert [(f.code, f.severity, f.template, f.message) for f in findings] == [(
+        "TemplateRefCycle", "warning", "WorkflowTemplate/a/x",
+        "templateRef cycle: WorkflowTemplate/a/x → WorkflowTemplate/b/y → WorkflowTemplate/c/z → "
+        "WorkflowTemplate/a/x. Argo accepts it as recursion, but unless a `when` condition on the way stops it, "
+        "the workflow never finishes (no step on the way has a `when` condition).")]
+
+
+def test_a_cycle_with_a_when_condition_on_the_way_says_so():
+    stopped = [holder("a", steps("x", ref("b", "y", when="{{inputs.parameters.depth}} > 0"))),
+               holder("b", steps("y", ref("a", "x")))]
+    [finding] = template_ref_cycles(stopped)
+    assert finding.message.endswith("the workflow never finishes (a step on the way has a `when` condition).")
+    # a second call of the same template without a condition does not take the condition away
+    twice = [holder("a", steps("x", ref("b", "y", when="{{x}}"), ref("b", "y"))), holder("b", steps("y", ref("a", "x")))]
+    assert template_ref_cycles(twice)[0].message.endswith("(a step on the way has a `when` condition).")
 
 
 def test_a_template_ref_to_itself_is_a_cycle():

@@ -47,3 +47,26 @@ def test_wide_characters_keep_columns_aligned():
     header, first, second = text.splitlines()
     column = display_width(header[:header.index("QUEUE")])
     assert display_width(first[:first.index("q1")]) == column == display_width(second[:second.index("q2")])
+
+
+def test_zero_width_and_control_characters():
+    assert display_width("") == 0
+    assert display_width("\u200b") == 0          # a zero-width space takes no cell
+    assert display_width("a\x01b") == 3          # wcwidth cannot measure control characters: one each
+
+
+def test_fitting_takes_exactly_the_excess_and_no_more():
+    headers = ["NAME", "STATE", "MESSAGE"]
+    rows = [["name-of-twenty-chars", "Pending", "m" * 30]]      # 20 + 3 + 7 + 3 + 30 = 63 cells
+    # MESSAGE gives 21 of the 22 cells (down to its narrowest, 9); NAME gives the last one
+    expected = [["name-of-twenty-cha\u2026", "Pending", "m" * 8 + "\u2026"]]
+    assert fit_to_width(headers, rows, 41, [(2, 9), (0, 8)]) == expected
+    # STATE is already narrower than its narrowest: it gives nothing
+    assert fit_to_width(headers, rows, 41, [(1, 10), (2, 9), (0, 8)]) == expected
+    assert all(display_width(line) == 41 for line in format_table(headers, expected).splitlines()[1:])
+
+
+def test_past_the_narrowest_widths_a_column_keeps_four_cells_or_its_header():
+    assert fit_to_width(["A", "B"], [["x" * 10, "y" * 10]], 8, [(0, 6), (1, 6)]) == [["xxx\u2026", "yyy\u2026"]]
+    assert fit_to_width(["LONGHEADER", "B"], [["x" * 12, "y" * 10]], 8, [(0, 6), (1, 6)]) == [
+        ["xxxxxxxxx\u2026", "yyy\u2026"]]
