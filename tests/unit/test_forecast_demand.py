@@ -179,3 +179,53 @@ def test_peak_uses_what_kueue_counts_for_pods_that_exist():
     nodes = {"n0": {"id": "n0", "name": "wf.s(0:a)", "type": "Pod", "templateName": "s"}}
     expansion = expand(plan, "wf", nodes, requests={"wf.s(0:a)": {"cpu": Fraction(9, 2)}})
     assert [unit.requests for unit in units_of(expansion.root)] == [{"cpu": Fraction(9, 2)}] * 2
+
+
+def unit_names(expansion):
+    return sorted(unit.name for unit in units_of(expansion.root))
+
+
+def test_with_sequence_counts_as_argo_does():
+    def sequence(spec):
+        dag = {"name": "main", "dag": {"tasks": [{"name": "s", "template": "s", "withSequence": spec}]}}
+        demand, expansion = demand_of(workflow([dag, pod("s", 1)]))
+        return demand.pods, expansion.notes
+    unknown = ["the fan-out count of wf.s is unknown (withParam or a parameter): counted as 1"]
+    assert [sequence(spec) for spec in (
+        {"count": "3"}, {"count": 2}, {"start": "-1", "end": "1"}, {"start": "5", "end": "3"}, {"end": "2"},
+        {"start": " 2 ", "end": "3"})] == [(3, []), (2, []), (3, []), (3, []), (3, []), (2, [])]
+    assert [sequence(spec) for spec in ({"count": "x"}, {"start": 1}, {"count": True}, {"count": None})] == [
+        (1, unknown)] * 4
+
+
+def test_with_items_from_a_parameter_counts_as_one_with_a_note():
+    steps = {"name": "main", "steps": [[{"name": "s", "template": "s", "withItems": "{{inputs.parameters.x}}"}]]}
+    demand, expansion = demand_of(workflow([steps, pod("s", 1)]))
+    assert unit_names(expansion) == ["wf[0].s(0:)"] and demand.pods == 1
+    assert expansion.notes == ["the fan-out count of wf[0].s is unknown (withParam or a parameter): counted as 1"]
+
+
+def test_the_exit_handler_runs_after_the_entrypoint():
+    steps = {"name": "main", "steps": [[{"name": "a", "template": "a"}, {"name": "b", "template": "a"}]]}
+    demand, expansion = demand_of(workflow([steps, pod("a", 2), pod("cleanup", 3)], onExit="cleanup"))
+    assert unit_names(expansion) == ["wf.onExit", "wf[0].a", "wf[0].b"]
+    assert (demand.pods, demand.peak["cpu"]) == (2, 4)                    # a and b together beat cleanup alone
+    demand, _ = demand_of(workflow([steps, pod("a", 2), pod("cleanup", 3)], onExit="missing"))
+    assert (demand.pods, demand.peak["cpu"]) == (2, 4)
+
+
+def test_an_entrypoint_that_cannot_be_resolved_has_no_pods_and_a_note():
+    demand, expansion = demand_of(workflow([pod("a", 2)], entrypoint="nope"))
+    assert demand is None and unit_names(expansion) == []
+    assert expansion.notes == ["the entrypoint template could not be resolved"]
+    document = workflow([pod("a", 2)])
+    del document["spec"]["entrypoint"]
+    assert demand_of(document)[1].notes == ["the entrypoint template could not be resolved"]
+
+
+def test_templates_without_a_pod_of_their_own_count_nothing():
+    steps = {"name": "main", "steps": [[{"name": "a", "template": "a"}, {"name": "w", "template": "wait"},
+                                        {"name": "gone", "template": "missing"}]]}
+    demand, expansion = demand_of(workflow([steps, pod("a", 2), {"name": "wait", "suspend": {}}]))
+    assert unit_names(expansion) == ["wf[0].a"] and demand.pods == 1
+    assert expansion.notes == ["template of wf[0].gone not expanded"]
