@@ -89,3 +89,42 @@ def test_steps_that_ended_are_not_run_again_and_running_ones_end_on_their_estima
         180, 180, 0, ["run times of the pods to come: 1 from node estimatedDuration, 1 from the newest Succeeded "
                       "run old", QUEUED_NOW],
         "expected to finish in about 3 minutes: about 3 minutes running and a moment queued along the longest chain")
+
+
+def run(name, created, *, labels, phase="Succeeded", phase_label=True, nodes=()):
+    meta_labels = dict(labels)
+    if phase_label:
+        meta_labels["workflows.argoproj.io/phase"] = phase
+    return {"metadata": {"name": name, "creationTimestamp": created, "labels": meta_labels},
+            "status": {"phase": phase, "nodes": {node["id"]: node for node in nodes}}}
+
+
+def node(node_id, name, started="2026-08-24T08:00:00Z", finished="2026-08-24T08:05:00Z", kind="Pod"):
+    return {"id": node_id, "name": name, "type": kind, "startedAt": started, "finishedAt": finished}
+
+
+def test_baseline_durations_are_those_of_pod_nodes_that_ran_renamed_to_the_current_workflow():
+    label = {"workflows.argoproj.io/cron-workflow": "nightly"}
+    nodes = [node("1", "nightly-1[0].a(0:x)"), node("2", "nightly-1[0].b", finished="2026-08-24T08:00:30Z"),
+             node("3", "nightly-1[0]", kind="StepGroup"), node("4", "nightly-1[1].c", finished=None),
+             node("5", "nightly-1[1].d", started=None)]
+    history = [run("nightly-1", "2026-08-24T08:00:00Z", labels=label, nodes=nodes)]
+    assert baseline({"metadata": {"name": "nightly-2", "labels": label}}, history) == (
+        "nightly-1", {"nightly-2[0].a(0:)": 300.0, "nightly-2[0].b": 30.0})
+
+
+def test_baseline_takes_the_newest_succeeded_run_of_the_first_template_label_that_has_one():
+    cluster = {"workflows.argoproj.io/cluster-workflow-template": "etl"}
+    cron = {"workflows.argoproj.io/cron-workflow": "etl-nightly"}
+    current = {"metadata": {"name": "etl-now", "labels": dict(cluster, **cron)}}
+    history = [run("etl-c1", "2026-08-24T07:00:00Z", labels=cron),
+               run("etl-c2", "2026-08-24T09:00:00Z", labels=cluster, phase="Failed"),
+               run("etl-c3", "2026-08-24T06:00:00Z", labels=cluster, phase_label=False),
+               run("etl-c4", "2026-08-24T05:00:00Z", labels=cluster),
+               run("etl-now", "2026-08-24T10:00:00Z", labels=cluster)]
+    assert baseline(current, history)[0] == "etl-c3"          # phase from status when the label is missing
+    assert baseline(current, history[:2] + history[3:])[0] == "etl-c4"
+    assert baseline(current, [history[0], history[1], history[4]])[0] == "etl-c1"   # no cluster run: the cron one
+    assert baseline(current, [history[1], history[4]]) == (None, {})
+    assert baseline(current, None) == (None, {})
+    assert baseline({"metadata": {"name": "x"}}, history) == (None, {})
