@@ -128,3 +128,10 @@ def test_baseline_takes_the_newest_succeeded_run_of_the_first_template_label_tha
     assert baseline(current, [history[1], history[4]]) == (None, {})
     assert baseline(current, None) == (None, {})
     assert baseline({"metadata": {"name": "x"}}, history) == (None, {})
+
+
+def test_a_workflow_parallelism_that_is_not_a_positive_number_limits_nothing():
+    """It used to crash (KeyError 'workflow') once a pod to come ended: `explain WF` on a damaged spec."""
+    for parallelism in (-1, "2"):
+        result = finish(parallelism=parallelism, baseline_name="wf-old")
+        assert (result.finish_in_seconds, result.running_seconds, result.queued_seconds) == (190, 160, 30)
