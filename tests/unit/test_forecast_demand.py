@@ -229,3 +229,51 @@ def test_templates_without_a_pod_of_their_own_count_nothing():
     demand, expansion = demand_of(workflow([steps, pod("a", 2), {"name": "wait", "suspend": {}}]))
     assert unit_names(expansion) == ["wf[0].a"] and demand.pods == 1
     assert expansion.notes == ["template of wf[0].gone not expanded"]
+
+
+def test_a_dependency_cycle_in_a_broken_spec_is_ignored_edge_by_edge():
+    dag = {"name": "main", "dag": {"tasks": [{"name": "A", "template": "a", "dependencies": ["B"]},
+                                             {"name": "B", "template": "b", "dependencies": ["A"]},
+                                             {"name": "C", "template": "a"}]}}
+    demand, _ = demand_of(workflow([dag, pod("a", 1), pod("b", 2)]))
+    assert groups(demand) == {"a": 1, "b": 1} and demand.peak["cpu"] == 3      # B and C: A waits for B
+
+
+def test_a_dag_chain_runs_one_task_at_a_time_and_fan_outs_beside_it_add_up():
+    dag = {"name": "main", "dag": {"tasks": [
+        {"name": "A", "template": "big"}, {"name": "B", "template": "small", "depends": "A"},
+        {"name": "C", "template": "small", "depends": "B"}, {"name": "D", "template": "small", "depends": "A"},
+        {"name": "E", "template": "small", "depends": "D"}, {"name": "F", "template": "small", "depends": "D"}]}}
+    demand, _ = demand_of(workflow([dag, pod("big", 5), pod("small", 2)]))
+    assert groups(demand) == {"small": 3} and demand.peak["cpu"] == 6     # {B or C} with E and F beats A (5)
+    heavy, _ = demand_of(workflow([dag, pod("big", 7), pod("small", 2)]))
+    assert groups(heavy) == {"big": 1} and heavy.peak["cpu"] == 7
+
+
+def test_a_resource_without_quota_outweighs_every_other_and_never_fits():
+    gpu = {"name": "g", "metadata": {"labels": {"kueue.x-k8s.io/queue-name": "q"}},
+           "container": {"image": "x", "resources": {"requests": {"nvidia.com/gpu": "1"},
+                                                     "limits": {"nvidia.com/gpu": "1"}}}}
+    steps = {"name": "main", "steps": [[{"name": "c", "template": "c"}], [{"name": "g", "template": "g"}]]}
+    demand, _ = demand_of(workflow([steps, pod("c", 30), gpu]))
+    assert (demand.groups, demand.waves, demand.at_once) == ([("g", {"nvidia.com/gpu": 1}, 1)], None, None)
+
+
+def test_recursion_stops_at_a_depth_limit_with_a_note():
+    again = {"name": "main", "steps": [[{"name": "again", "template": "main"}, {"name": "w", "template": "w"}]]}
+    demand, expansion = demand_of(workflow([again, pod("w", 1)]))
+    assert demand.pods == 30 and len(expansion.notes) == 2
+    assert all(note.endswith(" not expanded (too deep or too many pods)") for note in expansion.notes)
+
+
+def test_with_borrowing_adds_each_flavor_limit_and_a_flavor_without_one_borrows_without_limit():
+    cq = cluster_queue(8, cohort="c")
+    group = cq["spec"]["resourceGroups"][0]
+    group["flavors"] = [{"name": "f", "resources": [{"name": "cpu", "nominalQuota": "8", "borrowingLimit": "2"},
+                                                    {"name": "memory", "nominalQuota": "8Gi", "borrowingLimit": "0"}]},
+                        {"name": "g", "resources": [{"name": "cpu", "nominalQuota": "4", "borrowingLimit": "1"},
+                                                    {"name": "memory", "nominalQuota": "8Gi"}]}]
+    steps = {"name": "main", "steps": [[{"name": "a", "template": "a"}]]}
+    demand, _ = demand_of(workflow([steps, pod("a", 1)]), cq)
+    assert demand.nominal == {"cpu": 12, "memory": 16 * 2 ** 30}
+    assert demand.with_borrowing == {"cpu": 15, "memory": None}
