@@ -196,3 +196,22 @@ def test_queue_values_are_split_trimmed_and_kept_once_in_order():
     assert step_filter(queues=[" b , a", "b,,c", ""]).queues == ("b", "a", "c")
     assert step_filter(states=["Pending,pending", " Admitted "]).states == ("Pending", "Admitted")
     assert step_filter(waiting=1).waiting is True and step_filter().waiting is False
+
+
+def test_findings_about_the_workflow_stay_and_those_about_shown_steps_too():
+    report = scenario_report("offloaded-nodes")
+    assert [(f.code, f.node_id) for f in filter_report(report, step_filter(states=["Pending"])).findings] == [
+        ("NodeStatusUnavailable", None)]
+    report = scenario_report("gate-not-removed")
+    assert [(f.code, f.node_id) for f in filter_report(report, step_filter(states=["Admitted"])).findings] == [
+        ("GateNotRemoved", "stuck-g4t3z-3891634668")]
+    assert filter_report(report, step_filter(states=["Finished"])).findings == []
+
+
+def test_predicates_answer_true_or_false():
+    assert StepFilter(states=("Admitted",)).matches(plain_step()) is False
+    assert StepFilter(causes=("NeverFits",)).matches(plain_step()) is False
+    assert StepFilter(queues=("q",)).matches(plain_step()) is False
+    assert StepFilter(waiting=True).matches(plain_step(phase="Running")) is False
+    assert StepFilter().matches(plain_step()) is True
+    assert is_waiting(plain_step(phase="Failed")) is False
