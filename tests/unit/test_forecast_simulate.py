@@ -402,3 +402,42 @@ def test_best_effort_tries_every_shape_in_queue_order():
     outcomes = simulate({"cq": capacity(a=4)}, [held("r", "a", 2, 100)],
                         [job("big", 3, 10), job("small", 2, 10), job("big2", 3, 10), job("small2", 1, 10)])
     assert admitted(outcomes) == {"r": 0.0, "big": 100, "small": 0, "big2": 110, "small2": 10}
+
+
+def test_a_flavor_without_quota_for_a_covered_resource_has_none_of_it():
+    cq = Capacity("cq", (ResourceGroup(("cpu", "memory"), (("a", cpu(4)),)),), STRICT_FIFO)
+    outcome = simulate({"cq": cq}, [], [Job("j", "cq", {"cpu": Fraction(1), "memory": Fraction(1)}, 5)])["j"]
+    assert (outcome.admitted, outcome.blocked) == (None, NEVER_FITS)
+
+
+def test_quota_held_where_the_cluster_queue_has_none_leaves_none_free():
+    cq = Capacity("cq", (ResourceGroup(("cpu", "memory"), (("a", cpu(4)),)),), STRICT_FIFO)
+    holder = Running("r", "cq", {("a", "cpu"): Fraction(1), ("a", "memory"): Fraction(1, 2)}, None)
+    outcome = simulate({"cq": cq}, [holder], [Job("j", "cq", {"cpu": Fraction(1), "memory": Fraction(1, 2)}, 5)])["j"]
+    assert (outcome.admitted, outcome.blocked) == (None, NEVER_FITS)
+
+
+def test_best_effort_admits_in_queue_order_not_by_name():
+    outcomes = simulate({"cq": capacity(a=4)}, [], [job("z", 3, 10), job("a", 2, 10)])
+    assert admitted(outcomes) == {"z": 0, "a": 10}
+
+
+def test_requests_of_different_sizes_are_never_taken_for_one_another():
+    cq = Capacity("cq", (ResourceGroup(("cpu",), (("a", {"cpu": Fraction(1, 2)}),)),), BEST_EFFORT_FIFO)
+    outcomes = simulate({"cq": cq}, [], [job("whole", 1, 10), Job("half", "cq", {"cpu": Fraction(1, 2)}, 10)])
+    assert (outcomes["whole"].blocked, outcomes["half"].admitted) == (NEVER_FITS, 0)
+
+
+def test_an_end_within_the_first_second_is_not_overdue():
+    outcomes = simulate({"cq": capacity(a=8)}, [held("late", "a", 1, -5), held("soon", "a", 4, 1)], [job("j", 2, 10)])
+    assert (outcomes["j"].admitted, outcomes["j"].enabled_by) == (0, ())
+    fraction = simulate({"cq": capacity(a=8)}, [held("r", "a", 8, 0.5)], [job("j", 2, 10)])
+    assert (fraction["j"].admitted, fraction["j"].enabled_by) == (0.5, ("r",))
+
+
+def test_an_overdue_end_is_named_only_for_the_resources_it_frees():
+    group = ResourceGroup(("cpu", "memory"), (("a", {"cpu": Fraction(8), "memory": Fraction(8)}),))
+    cq = Capacity("cq", (group,), BEST_EFFORT_FIFO)
+    late = Running("late", "cq", {("a", "cpu"): Fraction(1)}, -5)
+    outcome = simulate({"cq": cq}, [late], [Job("j", "cq", {"cpu": Fraction(2), "memory": Fraction(8)}, 10)])["j"]
+    assert (outcome.admitted, outcome.enabled_by) == (0, ())
