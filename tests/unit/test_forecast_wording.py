@@ -269,3 +269,45 @@ def test_a_resource_the_cluster_queue_does_not_cover_is_not_said_to_borrow_witho
     assert wording.demand_sentence(in_cohort) == (
         "step train (4 cpu, 1 nvidia.com/gpu) wants 4 cpu, 1 nvidia.com/gpu at once; cq has 8 cpu nominal, "
         "12 cpu with borrowing: some of them never fit its nominal quota")
+
+
+def test_an_end_within_the_next_second_is_not_past():
+    queue_model = model([running("r", 8, maximum=300.5, admitted_at="2026-08-24T10:15:00Z"), queued("target", 4)])
+    result = forecast(queue_model, "ml/target")
+    assert (result.start_in_seconds, result.sentence) == (
+        0.5, "expected to start in about a moment, when Workload ml/r (8 cpu, maximumExecutionTimeSeconds) ends")
+
+
+def test_a_workload_that_already_holds_quota_fits_now():
+    queue_model = model([running("r", 2, maximum=600)])
+    assert forecast(queue_model, "ml/r").sentence == "expected to start now: it fits in the unused quota of ClusterQueue cq"
+
+
+def test_an_end_that_frees_nothing_the_step_asks_for_is_not_the_one_named():
+    raws = [running("memory-only", 0, maximum=600), running("cpu", "750m", maximum=600), queued("target", "500m")]
+    raws[0]["status"]["admission"]["podSetAssignments"][0]["resourceUsage"] = {"memory": "8Gi"}
+    raws[0]["status"]["admission"]["podSetAssignments"][0]["flavors"] = {"memory": "a"}
+    result = forecast(model(raws, cluster_queue(1)), "ml/target")
+    assert result.sentence == ("expected to start in about 5 minutes, when Workload ml/cpu (750m cpu, "
+                               "maximumExecutionTimeSeconds) ends")
+
+
+def test_demand_sentence_names_four_templates_and_counts_the_rest():
+    groups = [(name, {"cpu": 1}, 1) for name in "abcde"]
+    four = demand(groups[:4], {"cpu": 4}, {"cpu": 8})
+    assert wording.demand_sentence(four) == (
+        "step a (1 cpu), step b (1 cpu), step c (1 cpu) and step d (1 cpu) want 4 cpu at once; team-cq has 8 cpu: "
+        "all of them fit at once")
+    five = demand(groups, {"cpu": 5}, {"cpu": 8})
+    assert wording.demand_sentence(five) == (
+        "step a (1 cpu), step b (1 cpu), step c (1 cpu), step d (1 cpu) and 1 more templates want 5 cpu at once; "
+        "team-cq has 8 cpu: all of them fit at once")
+
+
+def test_demand_sentence_when_fewer_fit_at_once_than_the_quota_ratio_says():
+    flavors = demand([("shard", {"cpu": 2}, 4)], {"cpu": 8}, {"cpu": 8}, waves=1, at_once=3)
+    assert wording.demand_sentence(flavors) == (
+        "4 pods of shard (2 cpu each) want 8 cpu at once; team-cq has 8 cpu: at most 3 run at once, in ≥2 waves")
+    mixed = demand([("a", {"cpu": 4}, 2), ("b", {"cpu": 2}, 1)], {"cpu": 10}, {"cpu": 8}, waves=2)
+    assert wording.demand_sentence(mixed) == (
+        "2 pods of a (4 cpu each) and step b (2 cpu) want 10 cpu at once; team-cq has 8 cpu: they run in ≥2 waves")
