@@ -233,6 +233,7 @@ def test_run_time_of_a_queued_workload_takes_the_same_sources_in_the_same_order(
     assert inputs.run_time(everything, node(estimate=-5)) == (3000.0, inputs.MAX_EXECUTION_TIME)
     assert inputs.run_time(timed_workload(deadline=7200, admitted=None), None) == (7200.0, inputs.ACTIVE_DEADLINE)
     assert inputs.run_time(timed_workload(admitted=None), {"id": "n"}) == (None, None)
+    assert inputs.run_time(timed_workload(admitted=None), node(estimate=1)) == (1.0, inputs.ARGO_ESTIMATE)
 
 
 # ---- visibility lists ----------------------------------------------------------------------------
@@ -288,6 +289,7 @@ def test_the_running_set_is_what_holds_quota_in_this_cluster_queue():
             workload("endless", admitted_cq="cq", usage={"cpu": "1"}),
             workload("elsewhere", admitted_cq="other-cq", usage={"cpu": "4"}, maximum=60),
             workload("queued", requests={"cpu": "3"}),
+            finished_workload("done", admitted_cq="cq", usage={"cpu": "4"}, maximum=60),
             workload("other-queue", queue="unmapped", requests={"cpu": "1"})]
     queue_model = model(raws, cluster_queue(8, reserved=4))
     assert [(item.key, item.usage, item.end) for item in queue_model.running] == [
@@ -359,5 +361,23 @@ def test_without_a_visibility_list_the_pending_count_says_how_many_could_not_be_
 def test_priority_order_ties_break_on_creation_time_then_uid():
     raws = [workload("z", requests={"cpu": "1"}), workload("y", requests={"cpu": "1"}),
             workload("x", requests={"cpu": "1"}, created="2026-08-24T09:00:00Z", priority=-1),
-            workload("odd-priority", requests={"cpu": "1"}, created="2026-08-24T08:00:00Z", priority="high")]
-    assert [job.key for job in model(raws).queue] == ["ml/odd-priority", "ml/y", "ml/z", "ml/x"]
+            workload("odd-priority", requests={"cpu": "1"}, created="2026-08-24T11:00:00Z", priority="high")]
+    assert [job.key for job in model(raws).queue] == ["ml/y", "ml/z", "ml/odd-priority", "ml/x"]
+
+
+def finished_workload(name, **kw):
+    raw = workload(name, **kw)
+    raw["status"]["conditions"].append({"type": "Finished", "status": "True", "reason": "Succeeded", "message": "",
+                                        "lastTransitionTime": "2026-08-24T10:16:00Z"})
+    return raw
+
+
+def test_quota_the_cluster_queue_reserves_beyond_what_was_read_is_held_with_an_unknown_end():
+    nothing_read = model([], cluster_queue(8, reserved=6))
+    assert [(item.key, item.usage, item.end) for item in nothing_read.running] == [
+        ("?unreadable", {("a", "cpu"): 6}, None)]
+    assert nothing_read.unknown_running and nothing_read.ends == {"unknown": 1}
+    one_more = model([workload("mine", admitted_cq="cq", usage={"cpu": "2"}, maximum=600)], cluster_queue(8, reserved=3))
+    assert [(item.key, item.usage) for item in one_more.running] == [
+        ("ml/mine", {("a", "cpu"): 2}), ("?unreadable", {("a", "cpu"): 1})]
+    assert one_more.ends == {inputs.MAX_EXECUTION_TIME: 1, "unknown": 1}
