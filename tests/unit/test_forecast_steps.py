@@ -201,3 +201,18 @@ def test_involved_maps_local_queues_given_beside_the_snapshot():
     snapshot.workloads = []
     assert involved(snapshot, view, report) == ([], [])
     assert involved(snapshot, view, report, local_queues) == (["team-cq"], ["ml-team"])
+
+
+def test_an_active_deadline_counts_from_the_start_of_the_pod_read_with_the_workflow():
+    """Step x (admitted 10:20:02, its pod started 10:20:04) without Argo estimate, with a 1200 s deadline:
+    it ends at 10:40:04, and c, queued behind it in StrictFIFO, starts then (604 s after 10:30)."""
+    snapshot, report, view, now = read_fixture("strict-fifo")
+    x = next(step for step in report.steps if step.display_name == "x")
+    del x.node["estimatedDuration"]
+    raw = next(raw for raw in view.workloads if raw["metadata"]["name"] == x.workload.name)
+    raw["spec"]["podSets"][0]["template"]["spec"]["activeDeadlineSeconds"] = 1200
+    forecast_steps(report, snapshot, view, now)
+    c = next(step for step in report.steps if step.display_name == "c")
+    assert (c.forecast.start_in_seconds, c.forecast.sentence) == (
+        604, "expected to start in about 10 minutes, when step x of workflow sweep-p8d2k (4 cpu, activeDeadlineSeconds) "
+             "ends")

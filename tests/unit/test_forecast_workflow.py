@@ -59,3 +59,20 @@ def test_a_completed_workflow_finishes_now():
         snapshot.workflow["status"]["phase"] = phase
         assert forecast_workflow(report, snapshot, view, now) == WorkflowForecast(
             FinishForecast(0, 0, 0, ["the workflow has completed"], "the workflow has completed"))
+
+
+def test_steps_from_a_workflow_template_count_in_the_demand():
+    snapshot, report, view, now = read_fixture("best-effort")
+    spec = snapshot.workflow["spec"]
+    train = next(template for template in spec["templates"] if template["name"] == "train")
+    spec["templates"].remove(train)
+    task = next(task for task in spec["templates"][0]["dag"]["tasks"] if task["name"] == "train")
+    del task["template"]
+    task["templateRef"] = {"name": "trainer", "template": "train"}
+    snapshot.workflow_templates = [{"apiVersion": "argoproj.io/v1alpha1", "kind": "WorkflowTemplate",
+                                    "metadata": {"name": "trainer", "namespace": "ml-team"},
+                                    "spec": {"templates": [train]}}]
+    result = forecast_workflow(report, snapshot, view, now)
+    assert result.demand["team-cq"].groups == [("lint", {"cpu": 1, "memory": GI}, 1),
+                                               ("train", {"cpu": 4, "memory": 8 * GI}, 1)]
+    assert result.demand_notes == []
