@@ -4,6 +4,7 @@ from datetime import datetime, timezone
 from fractions import Fraction
 from types import SimpleNamespace
 
+from kubectl_kueue_argo.interpret.forecast import demand as demand_module
 from kubectl_kueue_argo.interpret.forecast.demand import expand, loop_free_name, peak_demand, units_of
 from kubectl_kueue_argo.interpret.forecast.finish import baseline, finish_forecast
 from kubectl_kueue_argo.interpret.forecast.inputs import ClusterView
@@ -277,3 +278,77 @@ def test_with_borrowing_adds_each_flavor_limit_and_a_flavor_without_one_borrows_
     demand, _ = demand_of(workflow([steps, pod("a", 1)]), cq)
     assert demand.nominal == {"cpu": 12, "memory": 16 * 2 ** 30}
     assert demand.with_borrowing == {"cpu": 15, "memory": None}
+
+
+def test_expansion_stops_after_the_most_pods_it_expands_with_a_note(monkeypatch):
+    monkeypatch.setattr(demand_module, "MAX_UNITS", 3)
+    dag = {"name": "main", "dag": {"tasks": [{"name": "s", "template": "s", "withSequence": {"count": "5"}}]}}
+    demand, expansion = demand_of(workflow([dag, pod("s", 1)]))
+    assert demand.pods == 4 and expansion.units == 4
+    assert expansion.notes == ["template of wf.s(4:) not expanded (too deep or too many pods)"]
+
+
+def test_an_empty_with_items_runs_nothing():
+    dag = {"name": "main", "dag": {"tasks": [{"name": "none", "template": "s", "withItems": []},
+                                             {"name": "one", "template": "s"}]}}
+    demand, expansion = demand_of(workflow([dag, pod("s", 1)]))
+    assert unit_names(expansion) == ["wf.one"] and demand.pods == 1
+
+
+def test_workflow_parallelism_of_one_and_of_zero():
+    dag = {"name": "main", "dag": {"tasks": [{"name": "s", "template": "s", "withSequence": {"count": 4}}]}}
+    assert demand_of(workflow([dag, pod("s", 1)], parallelism=1))[0].pods == 1
+    assert demand_of(workflow([dag, pod("s", 1)], parallelism=0))[0].pods == 4     # 0: no limit
+
+
+def test_the_heaviest_group_is_the_one_with_the_largest_share_of_any_resource():
+    cq = cluster_queue(8)
+    cq["spec"]["resourceGroups"].append({"coveredResources": ["nvidia.com/gpu"], "flavors": [
+        {"name": "a100", "resources": [{"name": "nvidia.com/gpu", "nominalQuota": "2"}]}]})
+    gpu = {"name": "g", "metadata": {"labels": {"kueue.x-k8s.io/queue-name": "q"}},
+           "container": {"image": "x", "resources": {"requests": {"nvidia.com/gpu": "1"},
+                                                     "limits": {"nvidia.com/gpu": "1"}}}}
+    steps = {"name": "main", "steps": [[{"name": "c", "template": "c"}], [{"name": "g", "template": "g"}]]}
+    demand, _ = demand_of(workflow([steps, pod("c", 5), gpu]), cq)
+    assert groups(demand) == {"c": 1}            # 5 of 8 cpu (62 %) outweighs 1 of 2 gpu (50 %)
+
+
+def test_two_light_tasks_together_against_one_heavier_task_after_them():
+    dag = {"name": "main", "dag": {"tasks": [{"name": "A", "template": "light"}, {"name": "B", "template": "light"},
+                                             {"name": "C", "template": "heavy", "depends": "A && B"}]}}
+    demand, _ = demand_of(workflow([dag, pod("light", "800m"), pod("heavy", 2)]))
+    assert groups(demand) == {"heavy": 1}        # 2 cpu beats 2 x 800m
+    demand, _ = demand_of(workflow([dag, pod("light", "1200m"), pod("heavy", 2)]))
+    assert groups(demand) == {"light": 2}
+    chain = {"name": "main", "dag": {"tasks": [{"name": "A", "template": "light"},
+                                               {"name": "C", "template": "heavy", "depends": "A"}]}}
+    assert groups(demand_of(workflow([chain, pod("light", 1), pod("heavy", 2)]))[0]) == {"heavy": 1}
+
+
+def test_a_single_fan_out_that_never_fits_has_no_count_at_once():
+    dag = {"name": "main", "dag": {"tasks": [{"name": "s", "template": "s", "withItems": [1, 2]}]}}
+    demand, _ = demand_of(workflow([dag, pod("s", 40)]))
+    assert (demand.pods, demand.waves, demand.at_once) == (2, None, None)
+
+
+def test_pods_that_ask_for_nothing_fit_at_once():
+    empty = {"name": "e", "metadata": {"labels": {"kueue.x-k8s.io/queue-name": "q"}}, "container": {"image": "x"}}
+    dag = {"name": "main", "dag": {"tasks": [{"name": "s", "template": "e", "withItems": [1, 2]}]}}
+    demand, _ = demand_of(workflow([dag, empty]))
+    assert (demand.pods, demand.peak, demand.waves, demand.at_once) == (2, {}, 1, 2)
+
+
+def test_starvation_needs_a_fan_out_of_two_or_more_that_fills_a_resource():
+    def starved(fan_out, shard_cpu, merge_cpu, quota=8):
+        dag = {"name": "main", "dag": {"tasks": [
+            {"name": "shard", "template": "shard", "withSequence": {"count": str(fan_out)}},
+            {"name": "merge", "template": "merge"}]}}
+        demand, _ = demand_of(workflow([dag, pod("shard", shard_cpu, "1Gi"), pod("merge", merge_cpu, "1Gi")]),
+                              cluster_queue(quota))
+        return [(template, other) for template, _, other in demand.starved]
+    assert starved(2, 4, 5) == [("merge", "shard")]       # 8 + 5 > 8 and 5 > 4
+    assert starved(1, 4, 5) == []                         # one shard is no fan-out
+    assert starved(2, 3, 2) == []                         # 6 + 2 = 8 fits beside the fan-out
+    assert starved(2, 2, 4) == []                         # 4 + 4 = 8 fits beside the fan-out
+    assert starved(2, 3, 3) == []                         # a finishing shard frees the 3 it needs
+    assert starved(2, 3, 4) == [("merge", "shard")]
