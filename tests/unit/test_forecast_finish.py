@@ -135,3 +135,21 @@ def test_a_workflow_parallelism_that_is_not_a_positive_number_limits_nothing():
     for parallelism in (-1, "2"):
         result = finish(parallelism=parallelism, baseline_name="wf-old")
         assert (result.finish_in_seconds, result.running_seconds, result.queued_seconds) == (190, 160, 30)
+
+
+def test_a_node_estimate_counts_only_when_it_is_a_positive_number():
+    for estimate, expected in ((1, 1), (0, 300), (True, 300), ("60", 300), (-5, 300), (45.5, 45.5)):
+        steps = [step("wf[0].a", "Pending", "NoPod", {"estimatedDuration": estimate})]
+        durations = {"wf[0].a": 300.0, "wf[1].b": 0.0, "wf[1].c": 0.0}
+        result = finish(steps=steps, durations=durations, baseline_name="old")
+        assert result.finish_in_seconds == expected, estimate
+        assert result.basis[0] == ("run times of the pods to come: 1 from node estimatedDuration, 2 from the newest "
+                                   "Succeeded run old" if expected != 300 else
+                                   "run times of the pods to come: 0 from node estimatedDuration, 3 from the newest "
+                                   "Succeeded run old"), estimate
+
+
+def test_baseline_renames_only_the_workflow_name_at_the_start_of_node_names():
+    label = {"workflows.argoproj.io/workflow-template": "t"}
+    history = [run("a", "2026-08-24T08:00:00Z", labels=label, nodes=[node("1", "a.a")])]
+    assert baseline({"metadata": {"name": "b", "labels": label}}, history) == ("a", {"b.a": 300.0})
