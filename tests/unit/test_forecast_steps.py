@@ -201,6 +201,8 @@ def test_involved_maps_local_queues_given_beside_the_snapshot():
     snapshot.workloads = []
     assert involved(snapshot, view, report) == ([], [])
     assert involved(snapshot, view, report, local_queues) == (["team-cq"], ["ml-team"])
+    snapshot.local_queues = local_queues
+    assert involved(snapshot, view, report) == (["team-cq"], ["ml-team"])
 
 
 def test_an_active_deadline_counts_from_the_start_of_the_pod_read_with_the_workflow():
@@ -216,3 +218,24 @@ def test_an_active_deadline_counts_from_the_start_of_the_pod_read_with_the_workf
     assert (c.forecast.start_in_seconds, c.forecast.sentence) == (
         604, "expected to start in about 10 minutes, when step x of workflow sweep-p8d2k (4 cpu, activeDeadlineSeconds) "
              "ends")
+
+
+def test_local_queue_positions_say_which_unread_workloads_are_ahead_without_the_cluster_queue_list():
+    """Only ml-team is readable and team-cq counts 3 pending Workloads: one is unread. The LocalQueue
+    list puts train first in the ClusterQueue (nothing unread ahead) and lint third (the unread one
+    is ahead of it)."""
+    def positions(train, lint):
+        snapshot, report, view, now = read_fixture("best-effort")
+        only_own_namespace(view)
+        snapshot.cluster_queues = copy.deepcopy(snapshot.cluster_queues)
+        snapshot.cluster_queues[0]["status"]["pendingWorkloads"] = 3
+        items = [{"metadata": {"name": step.workload.name, "namespace": "ml-team"}, "positionInClusterQueue": position}
+                 for step, position in ((report.steps[1], train), (report.steps[2], lint))]
+        snapshot.pending_workloads = {("ml-team", "user-queue"): items}
+        forecast_steps(report, snapshot, view, now)
+        return [step.forecast.basis[0] for step in report.steps[1:]]
+    unknown_end = ("it can only be admitted after a Workload whose end is unknown: quota held by Workloads that were "
+                   "not read")
+    one_ahead = "1 Workload ahead of it in ClusterQueue team-cq could not be read"
+    assert positions(0, 2) == [unknown_end, one_ahead]
+    assert positions(False, 2) == [one_ahead, one_ahead]       # not a position: the unread one may be ahead
