@@ -99,3 +99,15 @@ def test_runnable_documents_start_a_workflow():
         return plan_document(document, [], None, PreflightOptions())
     assert [runnable(plan(kind)) for kind in ("Workflow", "CronWorkflow", "WorkflowTemplate")] == [True, True, False]
     assert runnable(plan("WorkflowTemplate", entrypoint="main"))
+
+
+def test_notes_name_the_steps_by_the_workflow_name():
+    document = {"apiVersion": "argoproj.io/v1alpha1", "kind": "Workflow", "metadata": {"generateName": "fan-"},
+                "spec": {"entrypoint": "main", "templates": [
+                    {"name": "main", "dag": {"tasks": [{"name": "s", "template": "s",
+                                                        "withParam": "{{workflow.parameters.items}}"}]}},
+                    {"name": "s", "metadata": {"labels": {"kueue.x-k8s.io/queue-name": "user-queue"}},
+                     "container": {"image": "x", "resources": {"requests": {"cpu": "1"}}}}]}}
+    result = forecast_of("Workflow", documents=[document])
+    assert result.notes == ["the fan-out count of fan-.s is unknown (withParam or a parameter): counted as 1"]
+    assert result.demand["team-cq"].notes == result.notes

@@ -311,3 +311,17 @@ def test_demand_sentence_when_fewer_fit_at_once_than_the_quota_ratio_says():
     mixed = demand([("a", {"cpu": 4}, 2), ("b", {"cpu": 2}, 1)], {"cpu": 10}, {"cpu": 8}, waves=2)
     assert wording.demand_sentence(mixed) == (
         "2 pods of a (4 cpu each) and step b (2 cpu) want 10 cpu at once; team-cq has 8 cpu: they run in ≥2 waves")
+
+
+def test_best_effort_with_unread_workloads_is_unknown_even_within_the_first_second():
+    raws = [running("r", 8, maximum=300.5), queued("target", 2)]
+    result = forecast(model(raws, cluster_queue(8, pending=2), lq_positions={"ml/target": 0}), "ml/target")
+    assert result.basis[0] == ("BestEffortFIFO: 1 Workload of ClusterQueue cq that could not be read may be "
+                               "admitted before it")
+
+
+def test_four_workloads_with_unknown_ends_name_three_and_one_more():
+    raws = [running(f"e{i}", 2) for i in range(4)] + [queued("target", 1)]
+    assert forecast(model(raws, cluster_queue(8)), "ml/target").basis[0] == (
+        "it can only be admitted after a Workload whose end is unknown: Workload ml/e0 (2 cpu, end unknown), "
+        "Workload ml/e1 (2 cpu, end unknown), Workload ml/e2 (2 cpu, end unknown) and 1 more")

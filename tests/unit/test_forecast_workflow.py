@@ -76,3 +76,14 @@ def test_steps_from_a_workflow_template_count_in_the_demand():
     assert result.demand["team-cq"].groups == [("lint", {"cpu": 1, "memory": GI}, 1),
                                                ("train", {"cpu": 4, "memory": 8 * GI}, 1)]
     assert result.demand_notes == []
+
+
+def test_a_step_still_to_come_counts_what_kueue_counts_for_its_template_elsewhere():
+    """Task d (template a) has no pod yet: the demand takes what the Workload of step a holds
+    (4 cpu, 8Gi), not the spec with Argo's executor on top."""
+    snapshot, report, view, now = read_fixture("strict-fifo")
+    tasks = snapshot.workflow["spec"]["templates"][0]["dag"]["tasks"]
+    tasks.append({"name": "d", "template": "a", "depends": "prep"})
+    assert forecast_workflow(report, snapshot, view, now).demand["batch-cq"].groups == [
+        ("a", {"cpu": 4, "memory": 8 * GI}, 2), ("b", {"cpu": 6, "memory": 12 * GI}, 1),
+        ("c", {"cpu": 3, "memory": 6 * GI}, 1), ("x", {"cpu": 4, "memory": 8 * GI}, 1)]
