@@ -352,3 +352,37 @@ def test_starvation_needs_a_fan_out_of_two_or_more_that_fills_a_resource():
     assert starved(2, 2, 4) == []                         # 4 + 4 = 8 fits beside the fan-out
     assert starved(2, 3, 3) == []                         # a finishing shard frees the 3 it needs
     assert starved(2, 3, 4) == [("merge", "shard")]
+
+
+def test_the_exit_handler_recurses_as_deep_as_the_entrypoint():
+    again = {"name": "cleanup", "steps": [[{"name": "again", "template": "cleanup"}, {"name": "w", "template": "w"}]]}
+    demand, _ = demand_of(workflow([{"name": "main", "steps": [[{"name": "w", "template": "w"}]]}, again,
+                                    pod("w", 1)], onExit="cleanup"))
+    assert demand.pods == 30
+
+
+def test_recursion_through_a_fan_out_counts_each_level_once():
+    again = {"name": "main", "steps": [[{"name": "again", "template": "main", "withItems": [1]},
+                                        {"name": "w", "template": "w"}]]}
+    demand, _ = demand_of(workflow([again, pod("w", 1)]))
+    assert demand.pods == 30
+
+
+def test_templates_of_a_workflow_template_call_their_own_templates():
+    library = {"apiVersion": "argoproj.io/v1alpha1", "kind": "WorkflowTemplate",
+               "metadata": {"name": "library", "namespace": "ml"},
+               "spec": {"templates": [{"name": "pair", "steps": [[{"name": "a", "template": "unit"},
+                                                                 {"name": "b", "template": "unit"}]]},
+                                      pod("unit", 3)]}}
+    steps = {"name": "main", "steps": [[{"name": "call", "templateRef": {"name": "library", "template": "pair"}}]]}
+    document = workflow([steps, pod("unit", 1)])
+    plan = plan_document(document, [library], None, NO_EXECUTOR)
+    expansion = expand(plan, "wf")
+    demands = peak_demand(expansion, {"cq": cluster_queue()}, lambda queue: "cq" if queue == "q" else None)
+    assert demands["cq"].groups == [("unit", {"cpu": 3, "memory": 2 ** 30}, 2)]
+
+
+def test_independent_tasks_that_ask_for_nothing_still_count_as_pods():
+    empty = {"name": "e", "metadata": {"labels": {"kueue.x-k8s.io/queue-name": "q"}}, "container": {"image": "x"}}
+    dag = {"name": "main", "dag": {"tasks": [{"name": "a", "template": "e"}, {"name": "b", "template": "e"}]}}
+    assert demand_of(workflow([dag, empty]))[0].pods == 2

@@ -153,3 +153,21 @@ def test_baseline_renames_only_the_workflow_name_at_the_start_of_node_names():
     label = {"workflows.argoproj.io/workflow-template": "t"}
     history = [run("a", "2026-08-24T08:00:00Z", labels=label, nodes=[node("1", "a.a")])]
     assert baseline({"metadata": {"name": "b", "labels": label}}, history) == ("a", {"b.a": 300.0})
+
+
+def test_nested_steps_and_dags_finish_before_what_follows_them():
+    outer = {"name": "main", "steps": [[{"name": "inner", "template": "inner"}, {"name": "graph", "template": "graph"}],
+                                       [{"name": "last", "template": "p"}]]}
+    inner = {"name": "inner", "steps": [[{"name": "a", "template": "p"}], [{"name": "b", "template": "p"}]]}
+    graph = {"name": "graph", "dag": {"tasks": [{"name": "x", "template": "p"},
+                                                {"name": "y", "template": "p", "depends": "x"}]}}
+    durations = {"wf[0].inner[0].a": 10.0, "wf[0].inner[1].b": 20.0, "wf[0].graph.x": 50.0, "wf[0].graph.y": 5.0,
+                 "wf[1].last": 100.0}
+    result = finish(workflow([outer, inner, graph, pod("p", 1)]), durations=durations, baseline_name="old")
+    assert (result.finish_in_seconds, result.running_seconds, result.queued_seconds) == (155, 155, 0)
+
+
+def test_a_running_step_without_run_time_has_no_finish_time():
+    running = [step("wf[0].a", "Running", "Admitted", {"startedAt": "2026-08-24T09:59:00Z"})]
+    result = finish(steps=running, durations={"wf[1].b": 30.0, "wf[1].c": 100.0}, baseline_name="old")
+    assert result.basis[0] == "step a has no expected end: its run time is unknown"
