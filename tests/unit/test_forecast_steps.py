@@ -2,6 +2,7 @@
 forecast fixtures read from files, whose answers were worked out by hand from the model of issue
 #10 (tests/fixtures/forecast/*/expected.yaml notes), and what is said when a read is missing."""
 import copy
+import functools
 
 from kubectl_kueue_argo.interpret.forecast.steps import ForecastContext, forecast_steps, forecast_workload, involved
 from kubectl_kueue_argo.interpret.forecast.wording import StartForecast
@@ -17,10 +18,16 @@ VISIBILITY = "queue order from the visibility API (positionInClusterQueue)"
 BY_PRIORITY = "queue order by priority, creation time and UID (no ClusterQueue visibility list)"
 
 
-def read_fixture(name, objects=None):
-    """(snapshot, report, view, now) of a forecast fixture, read offline as `status --forecast` does."""
-    fixture = load_forecast_fixture(name)
-    files = FileCluster(objects if objects is not None else fixture.objects)
+@functools.lru_cache(maxsize=None)
+def _fixture(name):
+    return load_forecast_fixture(name)
+
+
+def read_fixture(name):
+    """(snapshot, report, view, now) of a forecast fixture, read offline as `status --forecast` does
+    (from a copy: the tests change what they read)."""
+    fixture = _fixture(name)
+    files = FileCluster(copy.deepcopy(fixture.objects))
     snapshot = files.snapshot_for_workflow(fixture.expected["workflow"], fixture.expected["namespace"])
     now = parse_time(fixture.expected["now"])
     report = build_status_report(snapshot, now)
