@@ -352,6 +352,12 @@ def test_starvation_needs_a_fan_out_of_two_or_more_that_fills_a_resource():
     assert starved(2, 2, 4) == []                         # 4 + 4 = 8 fits beside the fan-out
     assert starved(2, 3, 3) == []                         # a finishing shard frees the 3 it needs
     assert starved(2, 3, 4) == [("merge", "shard")]
+    dag = {"name": "main", "dag": {"tasks": [{"name": "shard", "template": "shard", "withSequence": {"count": "20"}},
+                                             {"name": "merge", "template": "merge"}]}}
+    memory_only = {"name": "merge", "metadata": {"labels": {"kueue.x-k8s.io/queue-name": "q"}},
+                   "container": {"image": "x", "resources": {"requests": {"memory": "1Gi"}}}}
+    demand, _ = demand_of(workflow([dag, pod("shard", "500m", "1Gi"), memory_only]))
+    assert demand.starved == []                           # it asks no cpu, the resource the shards fill
 
 
 def test_the_exit_handler_recurses_as_deep_as_the_entrypoint():
