@@ -352,7 +352,7 @@ def test_starvation_needs_a_fan_out_of_two_or_more_that_fills_a_resource():
     assert starved(2, 2, 4) == []                         # 4 + 4 = 8 fits beside the fan-out
     assert starved(2, 3, 3) == []                         # a finishing shard frees the 3 it needs
     assert starved(2, 3, 4) == [("merge", "shard")]
-    dag = {"name": "main", "dag": {"tasks": [{"name": "shard", "template": "shard", "withSequence": {"count": "20"}},
+    dag = {"name": "main", "dag": {"tasks": [{"name": "shard", "template": "shard", "withSequence": {"count": "80"}},
                                              {"name": "merge", "template": "merge"}]}}
     memory_only = {"name": "merge", "metadata": {"labels": {"kueue.x-k8s.io/queue-name": "q"}},
                    "container": {"image": "x", "resources": {"requests": {"memory": "1Gi"}}}}
