@@ -4,6 +4,7 @@ from datetime import datetime, timezone
 from fractions import Fraction
 from types import SimpleNamespace
 
+from kubectl_kueue_argo.interpret.forecast import demand as demand_module
 from kubectl_kueue_argo.interpret.forecast.demand import expand, loop_free_name, peak_demand, units_of
 from kubectl_kueue_argo.interpret.forecast.finish import baseline, finish_forecast
 from kubectl_kueue_argo.interpret.forecast.inputs import ClusterView
@@ -179,3 +180,215 @@ def test_peak_uses_what_kueue_counts_for_pods_that_exist():
     nodes = {"n0": {"id": "n0", "name": "wf.s(0:a)", "type": "Pod", "templateName": "s"}}
     expansion = expand(plan, "wf", nodes, requests={"wf.s(0:a)": {"cpu": Fraction(9, 2)}})
     assert [unit.requests for unit in units_of(expansion.root)] == [{"cpu": Fraction(9, 2)}] * 2
+
+
+def unit_names(expansion):
+    return sorted(unit.name for unit in units_of(expansion.root))
+
+
+def test_with_sequence_counts_as_argo_does():
+    def sequence(spec):
+        dag = {"name": "main", "dag": {"tasks": [{"name": "s", "template": "s", "withSequence": spec}]}}
+        demand, expansion = demand_of(workflow([dag, pod("s", 1)]))
+        return demand.pods, expansion.notes
+    unknown = ["the fan-out count of wf.s is unknown (withParam or a parameter): counted as 1"]
+    assert [sequence(spec) for spec in (
+        {"count": "3"}, {"count": 2}, {"start": "-1", "end": "1"}, {"start": "5", "end": "3"}, {"end": "2"},
+        {"start": " 2 ", "end": "3"})] == [(3, []), (2, []), (3, []), (3, []), (3, []), (2, [])]
+    assert [sequence(spec) for spec in ({"count": "x"}, {"start": 1}, {"count": True}, {"count": None})] == [
+        (1, unknown)] * 4
+
+
+def test_with_items_from_a_parameter_counts_as_one_with_a_note():
+    steps = {"name": "main", "steps": [[{"name": "s", "template": "s", "withItems": "{{inputs.parameters.x}}"}]]}
+    demand, expansion = demand_of(workflow([steps, pod("s", 1)]))
+    assert unit_names(expansion) == ["wf[0].s(0:)"] and demand.pods == 1
+    assert expansion.notes == ["the fan-out count of wf[0].s is unknown (withParam or a parameter): counted as 1"]
+
+
+def test_the_exit_handler_runs_after_the_entrypoint():
+    steps = {"name": "main", "steps": [[{"name": "a", "template": "a"}, {"name": "b", "template": "a"}]]}
+    demand, expansion = demand_of(workflow([steps, pod("a", 2), pod("cleanup", 3)], onExit="cleanup"))
+    assert unit_names(expansion) == ["wf.onExit", "wf[0].a", "wf[0].b"]
+    assert (demand.pods, demand.peak["cpu"]) == (2, 4)                    # a and b together beat cleanup alone
+    demand, _ = demand_of(workflow([steps, pod("a", 2), pod("cleanup", 3)], onExit="missing"))
+    assert (demand.pods, demand.peak["cpu"]) == (2, 4)
+
+
+def test_an_entrypoint_that_cannot_be_resolved_has_no_pods_and_a_note():
+    demand, expansion = demand_of(workflow([pod("a", 2)], entrypoint="nope"))
+    assert demand is None and unit_names(expansion) == []
+    assert expansion.notes == ["the entrypoint template could not be resolved"]
+    document = workflow([pod("a", 2)])
+    del document["spec"]["entrypoint"]
+    assert demand_of(document)[1].notes == ["the entrypoint template could not be resolved"]
+
+
+def test_templates_without_a_pod_of_their_own_count_nothing():
+    steps = {"name": "main", "steps": [[{"name": "a", "template": "a"}, {"name": "w", "template": "wait"},
+                                        {"name": "gone", "template": "missing"}]]}
+    demand, expansion = demand_of(workflow([steps, pod("a", 2), {"name": "wait", "suspend": {}}]))
+    assert unit_names(expansion) == ["wf[0].a"] and demand.pods == 1
+    assert expansion.notes == ["template of wf[0].gone not expanded"]
+
+
+def test_a_dependency_cycle_in_a_broken_spec_is_ignored_edge_by_edge():
+    dag = {"name": "main", "dag": {"tasks": [{"name": "A", "template": "a", "dependencies": ["B"]},
+                                             {"name": "B", "template": "b", "dependencies": ["A"]},
+                                             {"name": "C", "template": "a"}]}}
+    demand, _ = demand_of(workflow([dag, pod("a", 1), pod("b", 2)]))
+    assert groups(demand) == {"a": 1, "b": 1} and demand.peak["cpu"] == 3      # B and C: A waits for B
+
+
+def test_a_dag_chain_runs_one_task_at_a_time_and_fan_outs_beside_it_add_up():
+    dag = {"name": "main", "dag": {"tasks": [
+        {"name": "A", "template": "big"}, {"name": "B", "template": "small", "depends": "A"},
+        {"name": "C", "template": "small", "depends": "B"}, {"name": "D", "template": "small", "depends": "A"},
+        {"name": "E", "template": "small", "depends": "D"}, {"name": "F", "template": "small", "depends": "D"}]}}
+    demand, _ = demand_of(workflow([dag, pod("big", 5), pod("small", 2)]))
+    assert groups(demand) == {"small": 3} and demand.peak["cpu"] == 6     # {B or C} with E and F beats A (5)
+    heavy, _ = demand_of(workflow([dag, pod("big", 7), pod("small", 2)]))
+    assert groups(heavy) == {"big": 1} and heavy.peak["cpu"] == 7
+
+
+def test_a_resource_without_quota_outweighs_every_other_and_never_fits():
+    gpu = {"name": "g", "metadata": {"labels": {"kueue.x-k8s.io/queue-name": "q"}},
+           "container": {"image": "x", "resources": {"requests": {"nvidia.com/gpu": "1"},
+                                                     "limits": {"nvidia.com/gpu": "1"}}}}
+    steps = {"name": "main", "steps": [[{"name": "c", "template": "c"}], [{"name": "g", "template": "g"}]]}
+    demand, _ = demand_of(workflow([steps, pod("c", 30), gpu]))
+    assert (demand.groups, demand.waves, demand.at_once) == ([("g", {"nvidia.com/gpu": 1}, 1)], None, None)
+
+
+def test_recursion_stops_at_a_depth_limit_with_a_note():
+    again = {"name": "main", "steps": [[{"name": "again", "template": "main"}, {"name": "w", "template": "w"}]]}
+    demand, expansion = demand_of(workflow([again, pod("w", 1)]))
+    assert demand.pods == 30 and len(expansion.notes) == 2
+    assert all(note.endswith(" not expanded (too deep or too many pods)") for note in expansion.notes)
+
+
+def test_with_borrowing_adds_each_flavor_limit_and_a_flavor_without_one_borrows_without_limit():
+    cq = cluster_queue(8, cohort="c")
+    group = cq["spec"]["resourceGroups"][0]
+    group["flavors"] = [{"name": "f", "resources": [{"name": "cpu", "nominalQuota": "8", "borrowingLimit": "2"},
+                                                    {"name": "memory", "nominalQuota": "8Gi", "borrowingLimit": "0"}]},
+                        {"name": "g", "resources": [{"name": "cpu", "nominalQuota": "4", "borrowingLimit": "1"},
+                                                    {"name": "memory", "nominalQuota": "8Gi"}]}]
+    steps = {"name": "main", "steps": [[{"name": "a", "template": "a"}]]}
+    demand, _ = demand_of(workflow([steps, pod("a", 1)]), cq)
+    assert demand.nominal == {"cpu": 12, "memory": 16 * 2 ** 30}
+    assert demand.with_borrowing == {"cpu": 15, "memory": None}
+
+
+def test_expansion_stops_after_the_most_pods_it_expands_with_a_note(monkeypatch):
+    monkeypatch.setattr(demand_module, "MAX_UNITS", 3)
+    dag = {"name": "main", "dag": {"tasks": [{"name": "s", "template": "s", "withSequence": {"count": "5"}}]}}
+    demand, expansion = demand_of(workflow([dag, pod("s", 1)]))
+    assert demand.pods == 4 and expansion.units == 4
+    assert expansion.notes == ["template of wf.s(4:) not expanded (too deep or too many pods)"]
+
+
+def test_an_empty_with_items_runs_nothing():
+    dag = {"name": "main", "dag": {"tasks": [{"name": "none", "template": "s", "withItems": []},
+                                             {"name": "one", "template": "s"}]}}
+    demand, expansion = demand_of(workflow([dag, pod("s", 1)]))
+    assert unit_names(expansion) == ["wf.one"] and demand.pods == 1
+
+
+def test_workflow_parallelism_of_one_and_of_zero():
+    dag = {"name": "main", "dag": {"tasks": [{"name": "s", "template": "s", "withSequence": {"count": 4}}]}}
+    assert demand_of(workflow([dag, pod("s", 1)], parallelism=1))[0].pods == 1
+    assert demand_of(workflow([dag, pod("s", 1)], parallelism=0))[0].pods == 4     # 0: no limit
+
+
+def test_the_heaviest_group_is_the_one_with_the_largest_share_of_any_resource():
+    cq = cluster_queue(8)
+    cq["spec"]["resourceGroups"].append({"coveredResources": ["nvidia.com/gpu"], "flavors": [
+        {"name": "a100", "resources": [{"name": "nvidia.com/gpu", "nominalQuota": "2"}]}]})
+    gpu = {"name": "g", "metadata": {"labels": {"kueue.x-k8s.io/queue-name": "q"}},
+           "container": {"image": "x", "resources": {"requests": {"nvidia.com/gpu": "1"},
+                                                     "limits": {"nvidia.com/gpu": "1"}}}}
+    steps = {"name": "main", "steps": [[{"name": "c", "template": "c"}], [{"name": "g", "template": "g"}]]}
+    demand, _ = demand_of(workflow([steps, pod("c", 5), gpu]), cq)
+    assert groups(demand) == {"c": 1}            # 5 of 8 cpu (62 %) outweighs 1 of 2 gpu (50 %)
+
+
+def test_two_light_tasks_together_against_one_heavier_task_after_them():
+    dag = {"name": "main", "dag": {"tasks": [{"name": "A", "template": "light"}, {"name": "B", "template": "light"},
+                                             {"name": "C", "template": "heavy", "depends": "A && B"}]}}
+    demand, _ = demand_of(workflow([dag, pod("light", "800m"), pod("heavy", 2)]))
+    assert groups(demand) == {"heavy": 1}        # 2 cpu beats 2 x 800m
+    demand, _ = demand_of(workflow([dag, pod("light", "1200m"), pod("heavy", 2)]))
+    assert groups(demand) == {"light": 2}
+    chain = {"name": "main", "dag": {"tasks": [{"name": "A", "template": "light"},
+                                               {"name": "C", "template": "heavy", "depends": "A"}]}}
+    assert groups(demand_of(workflow([chain, pod("light", 1), pod("heavy", 2)]))[0]) == {"heavy": 1}
+
+
+def test_a_single_fan_out_that_never_fits_has_no_count_at_once():
+    dag = {"name": "main", "dag": {"tasks": [{"name": "s", "template": "s", "withItems": [1, 2]}]}}
+    demand, _ = demand_of(workflow([dag, pod("s", 40)]))
+    assert (demand.pods, demand.waves, demand.at_once) == (2, None, None)
+
+
+def test_pods_that_ask_for_nothing_fit_at_once():
+    empty = {"name": "e", "metadata": {"labels": {"kueue.x-k8s.io/queue-name": "q"}}, "container": {"image": "x"}}
+    dag = {"name": "main", "dag": {"tasks": [{"name": "s", "template": "e", "withItems": [1, 2]}]}}
+    demand, _ = demand_of(workflow([dag, empty]))
+    assert (demand.pods, demand.peak, demand.waves, demand.at_once) == (2, {}, 1, 2)
+
+
+def test_starvation_needs_a_fan_out_of_two_or_more_that_fills_a_resource():
+    def starved(fan_out, shard_cpu, merge_cpu, quota=8):
+        dag = {"name": "main", "dag": {"tasks": [
+            {"name": "shard", "template": "shard", "withSequence": {"count": str(fan_out)}},
+            {"name": "merge", "template": "merge"}]}}
+        demand, _ = demand_of(workflow([dag, pod("shard", shard_cpu, "1Gi"), pod("merge", merge_cpu, "1Gi")]),
+                              cluster_queue(quota))
+        return [(template, other) for template, _, other in demand.starved]
+    assert starved(2, 4, 5) == [("merge", "shard")]       # 8 + 5 > 8 and 5 > 4
+    assert starved(1, 4, 5) == []                         # one shard is no fan-out
+    assert starved(2, 3, 2) == []                         # 6 + 2 = 8 fits beside the fan-out
+    assert starved(2, 2, 4) == []                         # 4 + 4 = 8 fits beside the fan-out
+    assert starved(2, 3, 3) == []                         # a finishing shard frees the 3 it needs
+    assert starved(2, 3, 4) == [("merge", "shard")]
+    dag = {"name": "main", "dag": {"tasks": [{"name": "shard", "template": "shard", "withSequence": {"count": "80"}},
+                                             {"name": "merge", "template": "merge"}]}}
+    memory_only = {"name": "merge", "metadata": {"labels": {"kueue.x-k8s.io/queue-name": "q"}},
+                   "container": {"image": "x", "resources": {"requests": {"memory": "1Gi"}}}}
+    demand, _ = demand_of(workflow([dag, pod("shard", "500m", "1Gi"), memory_only]))
+    assert demand.starved == []                           # it asks no cpu, the resource the shards fill
+
+
+def test_the_exit_handler_recurses_as_deep_as_the_entrypoint():
+    again = {"name": "cleanup", "steps": [[{"name": "again", "template": "cleanup"}, {"name": "w", "template": "w"}]]}
+    demand, _ = demand_of(workflow([{"name": "main", "steps": [[{"name": "w", "template": "w"}]]}, again,
+                                    pod("w", 1)], onExit="cleanup"))
+    assert demand.pods == 30
+
+
+def test_recursion_through_a_fan_out_counts_each_level_once():
+    again = {"name": "main", "steps": [[{"name": "again", "template": "main", "withItems": [1]},
+                                        {"name": "w", "template": "w"}]]}
+    demand, _ = demand_of(workflow([again, pod("w", 1)]))
+    assert demand.pods == 30
+
+
+def test_templates_of_a_workflow_template_call_their_own_templates():
+    library = {"apiVersion": "argoproj.io/v1alpha1", "kind": "WorkflowTemplate",
+               "metadata": {"name": "library", "namespace": "ml"},
+               "spec": {"templates": [{"name": "pair", "steps": [[{"name": "a", "template": "unit"},
+                                                                 {"name": "b", "template": "unit"}]]},
+                                      pod("unit", 3)]}}
+    steps = {"name": "main", "steps": [[{"name": "call", "templateRef": {"name": "library", "template": "pair"}}]]}
+    document = workflow([steps, pod("unit", 1)])
+    plan = plan_document(document, [library], None, NO_EXECUTOR)
+    expansion = expand(plan, "wf")
+    demands = peak_demand(expansion, {"cq": cluster_queue()}, lambda queue: "cq" if queue == "q" else None)
+    assert demands["cq"].groups == [("unit", {"cpu": 3, "memory": 2 ** 30}, 2)]
+
+
+def test_independent_tasks_that_ask_for_nothing_still_count_as_pods():
+    empty = {"name": "e", "metadata": {"labels": {"kueue.x-k8s.io/queue-name": "q"}}, "container": {"image": "x"}}
+    dag = {"name": "main", "dag": {"tasks": [{"name": "a", "template": "e"}, {"name": "b", "template": "e"}]}}
+    assert demand_of(workflow([dag, empty]))[0].pods == 2

@@ -331,3 +331,113 @@ def test_now_is_subtracted_consistently():
     raws = [workload("r", admitted_cq="cq", usage={"cpu": "1"}, maximum=20,
                      admitted_at=start.strftime("%Y-%m-%dT%H:%M:%SZ"))]
     assert model(raws).running[0].end == 10
+
+
+# ---- edges of the simulation ---------------------------------------------------------------------
+
+def test_a_zero_request_needs_no_flavor_and_an_exact_fit_fits():
+    outcome = simulate({"cq": capacity(a=4)}, [], [Job("j", "cq", {"cpu": Fraction(4), "gpu": Fraction(0)}, 5)])["j"]
+    assert (outcome.admitted, outcome.flavors, outcome.ended) == (0, {"cpu": "a"}, 5)
+
+
+def test_a_group_whose_resources_are_not_asked_for_is_skipped():
+    cq = Capacity("cq", (ResourceGroup(("nvidia.com/gpu",), (("a100", {"nvidia.com/gpu": Fraction(0)}),)),
+                         ResourceGroup(("cpu",), (("x", cpu(4)),))), BEST_EFFORT_FIFO)
+    assert simulate({"cq": cq}, [], [job("j", 4, 5)])["j"].flavors == {"cpu": "x"}
+
+
+def test_an_end_exactly_now_is_overdue_and_named():
+    outcomes = simulate({"cq": capacity(a=8)}, [held("now", "a", 6, 0)], [job("j", 6, 100)])
+    assert (outcomes["j"].admitted, outcomes["j"].enabled_by, outcomes["now"].ended) == (0, ("now",), 0)
+
+
+def test_ends_are_freed_when_they_come_and_free_quota_for_jobs_released_later():
+    outcomes = simulate({"cq": capacity(a=8)}, [held("r", "a", 8, 50)], [job("a", 1, 100), job("b", 8, 10, after=("a",))])
+    assert [(outcomes[key].admitted, outcomes[key].ended, outcomes[key].enabled_by) for key in ("r", "a", "b")] == [
+        (0.0, 50, ()), (50, 150, ("r",)), (150, 160, ("a",))]
+    assert outcomes["b"].released == 150
+
+
+def test_a_negative_run_time_ends_at_admission():
+    outcomes = simulate({"cq": capacity(STRICT_FIFO, a=4)}, [], [job("a", 4, -10), job("b", 4, 10)])
+    assert [(outcomes[key].admitted, outcomes[key].ended) for key in "ab"] == [(0, 0), (0, 10)]
+
+
+def test_dependencies_that_are_not_in_the_simulation_are_ignored():
+    outcomes = simulate({"cq": capacity(a=8)}, [], [job("j", 1, 10, after=("ghost",))])
+    assert (outcomes["j"].released, outcomes["j"].admitted) == (0, 0)
+
+
+def test_a_job_without_cluster_queue_starts_when_released_and_an_unknown_one_never():
+    outcomes = simulate({"cq": capacity(a=1)}, [held("r", "a", 1, 30)],
+                        [Job("free", None, cpu(100), 20), Job("lost", "elsewhere", cpu(1), 5)])
+    assert (outcomes["free"].admitted, outcomes["free"].ended, outcomes["free"].flavors) == (0, 20, {})
+    assert (outcomes["lost"].released, outcomes["lost"].admitted, outcomes["lost"].blocked) == (0, None, "unknown-queue")
+
+
+def test_a_limit_that_is_not_set_holds_nothing_and_ends_give_back_the_slot():
+    jobs = [job("a", 1, 100, limits=("unset",)), job("b", 1, 100, limits=("unset",))]
+    assert admitted(simulate({"cq": capacity(a=8)}, [], jobs)) == {"a": 0, "b": 0}
+    held_back = [job("a", 1, 100, limits=("wf", "tpl")), job("b", 1, 50, limits=("tpl",)),
+                 job("c", 1, 10, limits=("wf",))]
+    outcomes = simulate({"cq": capacity(a=8)}, [], held_back, limits={"wf": 1, "tpl": 2})
+    assert {key: (o.released, o.admitted) for key, o in outcomes.items()} == {
+        "a": (0, 0), "b": (0, 0), "c": (100, 100)}
+
+
+def test_strict_fifo_head_that_fits_later_does_not_block_forever():
+    outcomes = simulate({"cq": capacity(STRICT_FIFO, a=8)}, [held("r", "a", 6, 40), held("u", "a", 2, None)],
+                        [job("big", 6, 10), job("small", 1, 10), job("never", 7, 10)])
+    assert [(outcomes[key].admitted, outcomes[key].blocked, outcomes[key].blocked_by)
+            for key in ("big", "small", "never")] == [(40, None, None), (50, None, None), (None, "unknown-end", None)]
+
+
+def test_strict_fifo_waiting_jobs_keep_their_order_when_blocked_behind_a_head():
+    outcomes = simulate({"cq": capacity(STRICT_FIFO, a=4)}, [], [job("huge", 5, 1), job("x", 1, 1), job("y", 1, 1)])
+    assert [(outcomes[key].blocked, outcomes[key].blocked_by) for key in ("huge", "x", "y")] == [
+        (NEVER_FITS, None), (BEHIND_NEVER_FITS, "huge"), (BEHIND_NEVER_FITS, "huge")]
+
+
+def test_best_effort_tries_every_shape_in_queue_order():
+    outcomes = simulate({"cq": capacity(a=4)}, [held("r", "a", 2, 100)],
+                        [job("big", 3, 10), job("small", 2, 10), job("big2", 3, 10), job("small2", 1, 10)])
+    assert admitted(outcomes) == {"r": 0.0, "big": 100, "small": 0, "big2": 110, "small2": 10}
+
+
+def test_a_flavor_without_quota_for_a_covered_resource_has_none_of_it():
+    cq = Capacity("cq", (ResourceGroup(("cpu", "memory"), (("a", cpu(4)),)),), STRICT_FIFO)
+    outcome = simulate({"cq": cq}, [], [Job("j", "cq", {"cpu": Fraction(1), "memory": Fraction(1)}, 5)])["j"]
+    assert (outcome.admitted, outcome.blocked) == (None, NEVER_FITS)
+
+
+def test_quota_held_where_the_cluster_queue_has_none_leaves_none_free():
+    cq = Capacity("cq", (ResourceGroup(("cpu", "memory"), (("a", cpu(4)),)),), STRICT_FIFO)
+    holder = Running("r", "cq", {("a", "cpu"): Fraction(1), ("a", "memory"): Fraction(1, 2)}, None)
+    outcome = simulate({"cq": cq}, [holder], [Job("j", "cq", {"cpu": Fraction(1), "memory": Fraction(1, 2)}, 5)])["j"]
+    assert (outcome.admitted, outcome.blocked) == (None, NEVER_FITS)
+
+
+def test_best_effort_admits_in_queue_order_not_by_name():
+    outcomes = simulate({"cq": capacity(a=4)}, [], [job("z", 3, 10), job("a", 2, 10)])
+    assert admitted(outcomes) == {"z": 0, "a": 10}
+
+
+def test_requests_of_different_sizes_are_never_taken_for_one_another():
+    cq = Capacity("cq", (ResourceGroup(("cpu",), (("a", {"cpu": Fraction(1, 2)}),)),), BEST_EFFORT_FIFO)
+    outcomes = simulate({"cq": cq}, [], [job("whole", 1, 10), Job("half", "cq", {"cpu": Fraction(1, 2)}, 10)])
+    assert (outcomes["whole"].blocked, outcomes["half"].admitted) == (NEVER_FITS, 0)
+
+
+def test_an_end_within_the_first_second_is_not_overdue():
+    outcomes = simulate({"cq": capacity(a=8)}, [held("late", "a", 1, -5), held("soon", "a", 4, 1)], [job("j", 2, 10)])
+    assert (outcomes["j"].admitted, outcomes["j"].enabled_by) == (0, ())
+    fraction = simulate({"cq": capacity(a=8)}, [held("r", "a", 8, 0.5)], [job("j", 2, 10)])
+    assert (fraction["j"].admitted, fraction["j"].enabled_by) == (0.5, ("r",))
+
+
+def test_an_overdue_end_is_named_only_for_the_resources_it_frees():
+    group = ResourceGroup(("cpu", "memory"), (("a", {"cpu": Fraction(8), "memory": Fraction(8)}),))
+    cq = Capacity("cq", (group,), BEST_EFFORT_FIFO)
+    late = Running("late", "cq", {("a", "cpu"): Fraction(1)}, -5)
+    outcome = simulate({"cq": cq}, [late], [Job("j", "cq", {"cpu": Fraction(2), "memory": Fraction(8)}, 10)])["j"]
+    assert (outcome.admitted, outcome.enabled_by) == (0, ())

@@ -147,3 +147,71 @@ def test_a_dag_hides_its_boundary_and_keeps_the_matching_tasks_in_order():
     lines = filter_report(report, step_filter(states=["Admitted", "Finished"])).lines
     assert [line.node.get("displayName") for line in lines] == ["prepare", "shard-0", "shard-1"]
     assert ["".join(line.glyphs) for line in lines] == [" ", " ", " "]
+
+
+def plain_step(**fields):
+    values = dict(kueue_state="Pending", cause=None, local_queue=None, queue_name=None, phase="Pending",
+                  still_waiting=False)
+    values.update(fields)
+    return type("Step", (), values)()
+
+
+def test_each_flag_alone_makes_a_filter_active_and_is_described():
+    assert not StepFilter().active
+    assert [StepFilter(**{name: value}).active for name, value in (
+        ("states", ("Pending",)), ("causes", ("NeverFits",)), ("queues", ("q",)), ("waiting", True))] == [True] * 4
+    assert StepFilter().describe() == ""
+    assert StepFilter(states=("Pending", "Inadmissible"), causes=("NeverFits",), queues=("a", "b"),
+                      waiting=True).describe() == "state Pending,Inadmissible; cause NeverFits; queue a,b; waiting"
+    assert StepFilter(queues=("a",)).describe() == "queue a"
+    assert StepFilter(waiting=True).describe() == "waiting"
+
+
+def test_a_step_matches_its_local_queue_or_the_queue_name_its_pod_asks_for():
+    selection = StepFilter(queues=("team",))
+    assert selection.matches(plain_step(local_queue="team"))
+    assert selection.matches(plain_step(queue_name="team"))
+    assert not selection.matches(plain_step(local_queue="other", queue_name="other"))
+    assert not selection.matches(plain_step())
+
+
+def test_every_flag_must_hold():
+    selection = StepFilter(states=("Pending",), causes=("WaitingForQuota",), queues=("team",), waiting=True)
+    waiting = dict(kueue_state="Pending", cause="WaitingForQuota", local_queue="team", phase="Pending")
+    assert selection.matches(plain_step(**waiting))
+    for field, value in (("kueue_state", "Admitted"), ("cause", "NeverFits"), ("local_queue", "x"),
+                         ("phase", "Running")):
+        assert not selection.matches(plain_step(**dict(waiting, **{field: value}))), field
+
+
+def test_waiting_means_unfinished_and_not_running():
+    assert is_waiting(plain_step(phase="Pending"))
+    assert is_waiting(plain_step(phase="Running", still_waiting=True))
+    assert not is_waiting(plain_step(phase="Running"))
+    for phase in ("Succeeded", "Failed", "Error", "Skipped", "Omitted"):
+        assert not is_waiting(plain_step(phase=phase, still_waiting=True)), phase
+
+
+def test_queue_values_are_split_trimmed_and_kept_once_in_order():
+    assert step_filter(queues=[" b , a", "b,,c", ""]).queues == ("b", "a", "c")
+    assert step_filter(states=["Pending,pending", " Admitted "]).states == ("Pending", "Admitted")
+    assert step_filter(waiting=1).waiting is True and step_filter().waiting is False
+
+
+def test_findings_about_the_workflow_stay_and_those_about_shown_steps_too():
+    report = scenario_report("offloaded-nodes")
+    assert [(f.code, f.node_id) for f in filter_report(report, step_filter(states=["Pending"])).findings] == [
+        ("NodeStatusUnavailable", None)]
+    report = scenario_report("gate-not-removed")
+    assert [(f.code, f.node_id) for f in filter_report(report, step_filter(states=["Admitted"])).findings] == [
+        ("GateNotRemoved", "stuck-g4t3z-3891634668")]
+    assert filter_report(report, step_filter(states=["Finished"])).findings == []
+
+
+def test_predicates_answer_true_or_false():
+    assert StepFilter(states=("Admitted",)).matches(plain_step()) is False
+    assert StepFilter(causes=("NeverFits",)).matches(plain_step()) is False
+    assert StepFilter(queues=("q",)).matches(plain_step()) is False
+    assert StepFilter(waiting=True).matches(plain_step(phase="Running")) is False
+    assert StepFilter().matches(plain_step()) is True
+    assert is_waiting(plain_step(phase="Failed")) is False

@@ -206,7 +206,7 @@ class ArgoIndex:
         meta = mapping(mapping(workflow).get("metadata"))
         namespace, name = meta.get("namespace") or "", meta.get("name") or ""
         for node in argo.decode_nodes(mapping(workflow)).nodes.values():
-            if node.get("type") == "Pod":
+            if node.get("type") == "Pod" and isinstance(node.get("name"), str):   # damaged: no pod name
                 self._by_pod.setdefault((namespace, argo.expected_pod_name(workflow, node)), (name, node))
 
     def add_node(self, namespace, pod_name, workflow_name, node):

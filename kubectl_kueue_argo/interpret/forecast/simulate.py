@@ -235,7 +235,8 @@ class _Simulation:
                         free[slot] = free.get(slot, 0) + amount
             job = self.jobs.get(key)
             for name in job.limits if job else ():
-                self.in_limit[name] -= 1
+                if name in self.in_limit:        # a limit that is not set holds nothing (as in _release)
+                    self.in_limit[name] -= 1
             for dependent in self.dependents.get(key, ()):
                 self.waiting_on[dependent] -= 1
                 if self.waiting_on[dependent] == 0:

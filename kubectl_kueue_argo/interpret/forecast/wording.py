@@ -157,7 +157,8 @@ def demand_sentence(demand):
     asked = [name for name, amount in demand.peak.items() if amount]
     has = amounts_text({name: demand.nominal.get(name, 0) for name in asked}) or "no quota for them"
     borrowing = ""
-    unlimited = [name for name in asked if demand.with_borrowing.get(name) is None]
+    # None: the cohort lets it borrow without limit; absent: the ClusterQueue does not cover it at all
+    unlimited = [name for name in asked if name in demand.with_borrowing and demand.with_borrowing[name] is None]
     if unlimited:
         borrowing = f" nominal (its cohort sets no borrowing limit for {', '.join(unlimited)})"
     elif any(demand.with_borrowing.get(name) != demand.nominal.get(name) for name in asked):
