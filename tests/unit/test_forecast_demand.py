@@ -392,3 +392,10 @@ def test_independent_tasks_that_ask_for_nothing_still_count_as_pods():
     empty = {"name": "e", "metadata": {"labels": {"kueue.x-k8s.io/queue-name": "q"}}, "container": {"image": "x"}}
     dag = {"name": "main", "dag": {"tasks": [{"name": "a", "template": "e"}, {"name": "b", "template": "e"}]}}
     assert demand_of(workflow([dag, empty]))[0].pods == 2
+
+
+def test_a_cluster_queue_with_damaged_names_gives_no_demand():
+    steps = {"name": "main", "steps": [[{"name": "a", "template": "a"}]]}
+    damaged = cluster_queue()
+    damaged["spec"]["resourceGroups"][0]["flavors"][0]["name"] = ["f"]
+    assert demand_of(workflow([steps, pod("a", 1)]), damaged)[0] is None

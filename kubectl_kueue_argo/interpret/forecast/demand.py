@@ -234,7 +234,10 @@ def peak_demand(expansion, cluster_queues, queue_of, *, parallelism=None):
         raw = cluster_queues.get(name)
         if raw is None:
             continue
-        capacity = capacity_of(raw)
+        try:
+            capacity = capacity_of(raw)
+        except ValueError:   # damaged resource or flavor names: its quota is unknown, as when unreadable
+            continue
         nominal = _totals(capacity.nominal())
         bag = _peak(expansion.root, lambda unit: queue_of(unit.queue) == name, nominal)
         if isinstance(parallelism, int) and parallelism > 0:

@@ -96,18 +96,25 @@ def capacity_of(cluster_queue):
     spec = mapping(mapping(cluster_queue).get("spec"))
     groups = []
     for group in map(mapping, sequence(spec.get("resourceGroups"))):
-        covered = tuple(str(name) for name in sequence(group.get("coveredResources")))
+        covered = tuple(_name(name) for name in sequence(group.get("coveredResources")))
         flavors = []
         for flavor in map(mapping, sequence(group.get("flavors"))):
             quota = {}
             for resource in map(mapping, sequence(flavor.get("resources"))):
                 amount = quantity_or_none(resource.get("nominalQuota"))
-                quota[str(resource.get("name"))] = amount if amount is not None else Fraction(0)
-            flavors.append((str(flavor.get("name")), quota))
+                quota[_name(resource.get("name"))] = amount if amount is not None else Fraction(0)
+            flavors.append((_name(flavor.get("name")), quota))
         covered = covered + tuple(sorted({name for _, quota in flavors for name in quota} - set(covered)))
         groups.append(ResourceGroup(covered, tuple(flavors)))
     return Capacity(name=str(mapping(mapping(cluster_queue).get("metadata")).get("name") or ""),
                     groups=tuple(groups), strategy=spec.get("queueingStrategy") or "BestEffortFIFO")
+
+
+def _name(value):
+    """A resource or flavor name; a damaged one makes the quota unknowable (queue_model says so)."""
+    if not isinstance(value, str):
+        raise ValueError(f"not a name: {value!r}")
+    return value
 
 
 def reserved_quota(cluster_queue):
@@ -292,10 +299,10 @@ def queue_model(name, cluster_queue, workloads, *, argo_index, pods, lq_map, pen
     if cluster_queue is None:
         return QueueModel(name, None, problem="unreadable")
     try:
-        info = cluster_queue_info(cluster_queue)
+        info, capacity = cluster_queue_info(cluster_queue), capacity_of(cluster_queue)
     except (TypeError, ValueError, AttributeError):   # a damaged object: say it cannot be read
         return QueueModel(name, None, problem="unreadable")
-    model = QueueModel(name, capacity_of(cluster_queue), cohort=cohort_name(cluster_queue))
+    model = QueueModel(name, capacity, cohort=cohort_name(cluster_queue))
     if info.status.stopped or info.status.active is False:
         model.problem = "stopped" if info.status.stopped else "inactive"
         return model
